@@ -1,0 +1,30 @@
+/* Allocator plumbing: every allocation in librkv goes through an rkv_allocator
+ * the host may supply (default: libc malloc/realloc/free). No global state: the
+ * allocator travels with the object that owns the memory. */
+#ifndef RKV_ALLOC_H
+#define RKV_ALLOC_H
+
+#include <stddef.h>
+
+#include "rkv.h"
+
+/* The allocator used when the host sets none. */
+const rkv_allocator *rkv_default_allocator(void);
+
+static inline void *rkv_malloc(const rkv_allocator *a, size_t n)
+{
+	return a->malloc(n, a->user_data);
+}
+
+static inline void *rkv_realloc(const rkv_allocator *a, void *p, size_t n)
+{
+	return a->realloc(p, n, a->user_data);
+}
+
+static inline void rkv_free(const rkv_allocator *a, void *p)
+{
+	if (p)
+		a->free(p, a->user_data);
+}
+
+#endif

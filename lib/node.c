@@ -1,0 +1,387 @@
+/* Nodes and connections: the host-facing plumbing. Bytes come in through
+ * rkv_conn_recv(), requests are parsed in place (zero-copy: when the query
+ * buffer is empty the host's own buffer is parsed directly and only an
+ * incomplete tail is copied), executed, and the batch's replies leave in one
+ * send callback. */
+#include "node.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+
+/* ---------------------------------------------------------------------- */
+/* Callbacks and options                                                  */
+/* ---------------------------------------------------------------------- */
+
+int rkv_callbacks_new(rkv_callbacks **out)
+{
+	if (!out)
+		return RKV_ERR_INVALID;
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : RKV_ERR_NOMEM;
+}
+
+void rkv_callbacks_free(rkv_callbacks *cbs)
+{
+	free(cbs);
+}
+
+void rkv_callbacks_set_send(rkv_callbacks *cbs, rkv_send_cb cb)
+{
+	cbs->send = cb;
+}
+
+void rkv_callbacks_set_connect(rkv_callbacks *cbs, rkv_connect_cb cb)
+{
+	cbs->connect = cb;
+}
+
+void rkv_callbacks_set_close(rkv_callbacks *cbs, rkv_close_cb cb)
+{
+	cbs->close = cb;
+}
+
+void rkv_callbacks_set_log(rkv_callbacks *cbs, rkv_log_cb cb)
+{
+	cbs->log = cb;
+}
+
+void rkv_callbacks_set_event(rkv_callbacks *cbs, rkv_event_cb cb)
+{
+	cbs->event = cb;
+}
+
+void rkv_callbacks_set_clock(rkv_callbacks *cbs, rkv_clock_cb cb)
+{
+	cbs->clock = cb;
+}
+
+static void options_defaults(struct rkv_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->alloc = *rkv_default_allocator();
+	o->proto_max_bulk_len = RKV_PROTO_MAX_BULK_DEFAULT;
+}
+
+int rkv_options_new(rkv_options **out)
+{
+	if (!out)
+		return RKV_ERR_INVALID;
+	*out = malloc(sizeof(**out));
+	if (!*out)
+		return RKV_ERR_NOMEM;
+	options_defaults(*out);
+	return 0;
+}
+
+void rkv_options_free(rkv_options *opts)
+{
+	free(opts);
+}
+
+int rkv_options_set_allocator(rkv_options *opts, const rkv_allocator *alloc)
+{
+	if (!opts || !alloc || !alloc->malloc || !alloc->realloc || !alloc->free)
+		return RKV_ERR_INVALID;
+	opts->alloc = *alloc;
+	return 0;
+}
+
+void rkv_options_set_seed(rkv_options *opts, uint64_t seed)
+{
+	opts->seed = seed;
+}
+
+int rkv_options_set_proto_max_bulk_len(rkv_options *opts, long long bytes)
+{
+	/* Redis refuses proto-max-bulk-len below 1mb. */
+	if (!opts || bytes < 1024 * 1024)
+		return RKV_ERR_INVALID;
+	opts->proto_max_bulk_len = bytes;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Node                                                                   */
+/* ---------------------------------------------------------------------- */
+
+int rkv_node_new(rkv_node **out, const rkv_callbacks *cbs,
+		 const rkv_options *opts, void *user_data)
+{
+	struct rkv_options defaults;
+	rkv_node *node;
+
+	if (!out || !cbs)
+		return RKV_ERR_INVALID;
+	if (!opts) {
+		options_defaults(&defaults);
+		opts = &defaults;
+	}
+	node = rkv_malloc(&opts->alloc, sizeof(*node));
+	if (!node)
+		return RKV_ERR_NOMEM;
+	memset(node, 0, sizeof(*node));
+	node->alloc = opts->alloc;
+	node->cb = *cbs;
+	node->user_data = user_data;
+	node->seed = opts->seed;
+	node->proto_max_bulk_len = opts->proto_max_bulk_len;
+	node->next_client_id = 1;
+	*out = node;
+	return 0;
+}
+
+void rkv_node_free(rkv_node *node)
+{
+	if (node)
+		rkv_free(&node->alloc, node);
+}
+
+int rkv_node_tick(rkv_node *node, int64_t now_ms)
+{
+	if (!node)
+		return RKV_ERR_INVALID;
+	node->now_ms = now_ms;
+	return 0;
+}
+
+void *rkv_node_user_data(const rkv_node *node)
+{
+	return node->user_data;
+}
+
+void rkv_node_logf(rkv_node *node, rkv_log_level level, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (!node->cb.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	node->cb.log(node, level, line, node->user_data);
+}
+
+int64_t rkv_node_now_us(rkv_node *node)
+{
+	if (node->cb.clock)
+		return node->cb.clock(node, node->user_data);
+	return node->now_ms * 1000;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Connections                                                            */
+/* ---------------------------------------------------------------------- */
+
+int rkv_conn_new(rkv_node *node, rkv_conn **out, void *conn_user_data)
+{
+	rkv_conn *c;
+
+	if (!node || !out)
+		return RKV_ERR_INVALID;
+	c = rkv_malloc(&node->alloc, sizeof(*c));
+	if (!c)
+		return RKV_ERR_NOMEM;
+	memset(c, 0, sizeof(*c));
+	c->node = node;
+	c->user_data = conn_user_data;
+	c->id = node->next_client_id++;
+	c->proto = 2;
+	rkv_req_parser_init(&c->parser, &node->alloc);
+	c->parser.max_bulk = node->proto_max_bulk_len;
+	rkv_buf_init(&c->qbuf, &node->alloc);
+	rkv_buf_init(&c->obuf, &node->alloc);
+	node->nconns++;
+	*out = c;
+	return 0;
+}
+
+void rkv_conn_free(rkv_conn *c)
+{
+	if (!c)
+		return;
+	rkv_req_parser_free(&c->parser);
+	rkv_buf_free(&c->qbuf);
+	rkv_buf_free(&c->obuf);
+	c->node->nconns--;
+	rkv_free(&c->node->alloc, c);
+}
+
+int rkv_conn_set_addr(rkv_conn *c, const char *addr)
+{
+	if (!c || !addr)
+		return RKV_ERR_INVALID;
+	snprintf(c->addr, sizeof(c->addr), "%s", addr);
+	return 0;
+}
+
+void *rkv_conn_user_data(const rkv_conn *c)
+{
+	return c->user_data;
+}
+
+rkv_node *rkv_conn_node(const rkv_conn *c)
+{
+	return c->node;
+}
+
+uint64_t rkv_conn_id(const rkv_conn *c)
+{
+	return c->id;
+}
+
+size_t rkv_conn_pending_output(const rkv_conn *c)
+{
+	return c->obuf.len;
+}
+
+static void conn_mark_closed(rkv_conn *c)
+{
+	if (c->closed)
+		return;
+	c->closed = c->closing = true;
+	if (c->node->cb.close)
+		c->node->cb.close(c->node, c, c->node->user_data);
+}
+
+/* Hand queued output to the host. */
+static int conn_flush(rkv_conn *c)
+{
+	rkv_node *node = c->node;
+
+	if (c->obuf.oom) {
+		/* A reply could not be buffered whole: the stream is broken. */
+		c->obuf.len = 0;
+		conn_mark_closed(c);
+		return RKV_ERR_NOMEM;
+	}
+	while (c->obuf.len && !c->closed) {
+		int64_t n;
+
+		if (!node->cb.send) {
+			conn_mark_closed(c);
+			break;
+		}
+		n = node->cb.send(node, c, (const uint8_t *)rkv_buf_head(&c->obuf),
+				  c->obuf.len, node->user_data);
+		if (n == RKV_ERR_WOULDBLOCK || n == 0)
+			return 0;
+		if (n < 0 || (uint64_t)n > c->obuf.len) {
+			conn_mark_closed(c);
+			break;
+		}
+		rkv_buf_consume(&c->obuf, (size_t)n);
+	}
+	if (c->closing && c->obuf.len == 0)
+		conn_mark_closed(c);
+	return c->closed ? RKV_ERR_CLOSED : 0;
+}
+
+int rkv_conn_writable(rkv_conn *c)
+{
+	if (!c)
+		return RKV_ERR_INVALID;
+	if (c->closed)
+		return RKV_ERR_CLOSED;
+	return conn_flush(c);
+}
+
+/* Copy n printable-or-dot bytes of the query buffer for the log. */
+static void printable(char *dst, const char *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : '.';
+	dst[n] = '\0';
+}
+
+static void conn_protocol_error(rkv_conn *c, const char *at, size_t left)
+{
+	rkv_node *node = c->node;
+	const char *msg = c->parser.errmsg;
+	char dump[160];
+
+	rkv_resp_add_error(&c->obuf, msg, strlen(msg));
+	c->closing = true;
+	/* Redis's log line, with the first bytes of the offending input. */
+	printable(dump, at, left < 128 ? left : 128);
+	rkv_node_logf(node, RKV_LOG_VERBOSE,
+		      "Protocol error (%s) from client: id=%llu addr=%s name=%s. "
+		      "Query buffer during protocol error: '%s'",
+		      c->parser.errreason, (unsigned long long)c->id,
+		      c->addr[0] ? c->addr : "?", c->name, dump);
+	if (node->cb.event) {
+		rkv_event ev = { sizeof(ev), RKV_EVENT_PROTOCOL_ERROR,
+				 "protocol-error", msg, c };
+
+		node->cb.event(node, &ev, node->user_data);
+	}
+}
+
+/* Parse and run every complete request in in[0..len); returns the bytes
+ * used (the rest is an incomplete request) or a negative code. */
+static long long conn_process(rkv_conn *c, const char *in, size_t len)
+{
+	size_t off = 0;
+
+	while (!c->closing) {
+		size_t used;
+		int r = rkv_req_parse(&c->parser, in + off, len - off, &used);
+
+		off += used;
+		if (r == RKV_RESP_DONE) {
+			rkv_command_execute(c, c->parser.argc, c->parser.argv);
+			continue;
+		}
+		if (r == RKV_ERR_PROTO)
+			conn_protocol_error(c, in + off, len - off);
+		else if (r == RKV_ERR_NOMEM)
+			return RKV_ERR_NOMEM;
+		break;
+	}
+	return (long long)off;
+}
+
+int rkv_conn_recv(rkv_conn *c, const uint8_t *data, size_t len)
+{
+	long long used;
+
+	if (!c || (!data && len))
+		return RKV_ERR_INVALID;
+	if (c->closing)
+		return RKV_ERR_CLOSED;
+	if (c->qbuf.len == 0) {
+		/* Common case: parse the host's buffer in place, keep only an
+		 * incomplete tail. */
+		used = conn_process(c, (const char *)data, len);
+		if (used >= 0 && (size_t)used < len && !c->closing)
+			rkv_buf_append(&c->qbuf, data + used, len - (size_t)used);
+	} else {
+		rkv_buf_append(&c->qbuf, data, len);
+		used = c->qbuf.oom ? RKV_ERR_NOMEM :
+				     conn_process(c, rkv_buf_head(&c->qbuf),
+						  c->qbuf.len);
+		if (used > 0)
+			rkv_buf_consume(&c->qbuf, (size_t)used);
+	}
+	if (used < 0 || c->qbuf.oom) {
+		c->closing = true;
+		conn_flush(c);
+		conn_mark_closed(c);
+		return RKV_ERR_NOMEM;
+	}
+	if ((long long)c->qbuf.len > RKV_QUERY_BUFFER_LIMIT) {
+		rkv_node_logf(c->node, RKV_LOG_WARNING,
+			      "Closing client that reached max query buffer length: id=%llu addr=%s",
+			      (unsigned long long)c->id, c->addr[0] ? c->addr : "?");
+		c->closing = true;
+		c->obuf.len = 0;
+	}
+	if (c->closing)
+		rkv_buf_free(&c->qbuf);
+	conn_flush(c);
+	return c->closing ? RKV_ERR_CLOSED : 0;
+}

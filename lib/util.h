@@ -1,0 +1,27 @@
+/* Small string/number helpers shared by the protocol and command code. */
+#ifndef RKV_UTIL_H
+#define RKV_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Longest decimal form of a long long, sign included. */
+#define RKV_LLSTR_SIZE 21
+
+/* Parse s[0..len) as a long long exactly as Redis's string2ll does: no
+ * spaces, no '+', no leading zeros ("0" itself is fine), no "-0", no
+ * overflow. Returns true and sets *out on success. */
+bool rkv_string2ll(const char *s, size_t len, long long *out);
+
+/* Write v in decimal to dst (which has room for RKV_LLSTR_SIZE bytes, no
+ * terminator is written). Returns the number of bytes written. */
+size_t rkv_ll2str(char *dst, long long v);
+
+/* Same for an unsigned value. */
+size_t rkv_ull2str(char *dst, unsigned long long v);
+
+/* ASCII case-insensitive equality of s[0..len) and the NUL-terminated
+ * lower-case word `lower` (command names, options). Locale-free. */
+bool rkv_caseeq(const char *s, size_t len, const char *lower);
+
+#endif
