@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Runs every rkv test from a fresh clone on Debian 12 (this is the README's
+# test command, and what .ci/run calls):
+#   1. installs missing build dependencies with apt-get;
+#   2. gcc build with -Werror: unit suites + corpus replay (fuzz-smoke);
+#   3. gcc ASan+UBSan build: the same suites;
+#   4. valgrind (leak check) over every unit test binary;
+#   5. clang build with -Werror: unit suites;
+#   6. where clang has libFuzzer: each fuzz harness for RKV_FUZZ_SECONDS (60).
+# Exits non-zero on the first failure; ends with "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+out=${RKV_BUILD_ROOT:-$root/build-ci}
+fuzz_seconds=${RKV_FUZZ_SECONDS:-60}
+
+# ---- dependencies --------------------------------------------------------
+need=()
+command -v meson >/dev/null || need+=(meson)
+command -v ninja >/dev/null || need+=(ninja-build)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+command -v cc >/dev/null || need+=(gcc)
+command -v valgrind >/dev/null || need+=(valgrind)
+pkg-config --exists check 2>/dev/null || need+=(check)
+if [ ${#need[@]} -gt 0 ]; then
+	echo "== installing: ${need[*]}"
+	sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+passed=0
+failed=0
+summary=()
+
+# Run `meson test` in a build dir; add its counts to the totals.
+run_suites() {
+	local dir=$1 label=$2; shift 2
+	local log rc=0
+	log=$(meson test -C "$dir" --print-errorlogs "$@" 2>&1) || rc=$?
+	echo "$log" | grep -E '^ *[0-9]+/[0-9]+ ' || true
+	local ok fail
+	ok=$(echo "$log" | awk '/^Ok:/ {print $2}')
+	fail=$(echo "$log" | awk '/^Fail:/ {print $2}')
+	ok=${ok:-0}; fail=${fail:-0}
+	# Check's own summary lines, one per suite binary.
+	grep -hE '^[0-9]+%: Checks: ' "$dir/meson-logs/testlog.txt" | sed 's/^/    /' || true
+	passed=$((passed + ok)); failed=$((failed + fail))
+	summary+=("$label: $ok passed, $fail failed")
+	if [ $rc -ne 0 ] || [ "$fail" != 0 ]; then
+		echo "$log" | tail -40
+		echo "FAILED: $label"
+		echo "$passed passed, $((failed > 0 ? failed : 1)) failed"
+		exit 1
+	fi
+}
+
+setup() {
+	local dir=$1; shift
+	if [ -d "$dir" ]; then
+		meson setup --wipe "$dir" "$@" >/dev/null
+	else
+		meson setup "$dir" "$@" >/dev/null
+	fi
+	ninja -C "$dir" >/dev/null
+}
+
+echo "== gcc, -Werror"
+CC=gcc setup "$out/gcc" -Dwerror=true
+run_suites "$out/gcc" "gcc" --suite unit --suite fuzz-smoke
+
+echo "== gcc, ASan+UBSan"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+CC=gcc setup "$out/asan" -Dwerror=true -Db_sanitize=address,undefined \
+	-Db_lundef=false -Dc_args=-fno-sanitize-recover=all
+run_suites "$out/asan" "gcc-asan-ubsan" --suite unit --suite fuzz-smoke
+
+echo "== valgrind, unit test binaries"
+vg_ok=0
+for t in "$out"/gcc/tests/test_*; do
+	[ -x "$t" ] || continue
+	if CK_FORK=no valgrind -q --leak-check=full --show-leak-kinds=all \
+		--errors-for-leak-kinds=all --error-exitcode=1 "$t" >"$t.vg.log" 2>&1; then
+		vg_ok=$((vg_ok + 1))
+		echo "    $(basename "$t"): no leaks, no errors"
+	else
+		cat "$t.vg.log" | tail -30
+		echo "FAILED: valgrind $(basename "$t")"
+		echo "$passed passed, 1 failed"
+		exit 1
+	fi
+done
+passed=$((passed + vg_ok))
+summary+=("valgrind: $vg_ok passed, 0 failed")
+
+if command -v clang >/dev/null; then
+	echo "== clang, -Werror"
+	CC=clang setup "$out/clang" -Dwerror=true
+	run_suites "$out/clang" "clang" --suite unit --suite fuzz-smoke
+
+	echo "== libFuzzer, ${fuzz_seconds}s per harness"
+	if echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n){(void)d;(void)n;return 0;}' |
+		clang -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then
+		CC=clang setup "$out/fuzz" -Dfuzz=true -Dtests=false -Dexamples=false \
+			-Db_sanitize=address,undefined -Db_lundef=false \
+			-Dc_args=-fsanitize=fuzzer-no-link -Dwerror=true
+		for h in "$out"/fuzz/fuzz/fuzz_*; do
+			[ -x "$h" ] || continue
+			name=$(basename "$h")
+			corpus=$root/fuzz/corpus/${name#fuzz_resp_}
+			work=$(mktemp -d)
+			cp -r "$corpus"/. "$work"/
+			if "$h" -max_total_time="$fuzz_seconds" -max_len=4096 \
+				-print_final_stats=1 "$work" >"$work.log" 2>&1; then
+				execs=$(grep -E '^stat::number_of_executed_units' "$work.log" | awk '{print $2}')
+				echo "    $name: ${execs:-?} execs in ${fuzz_seconds}s, no crash"
+				passed=$((passed + 1))
+				summary+=("libfuzzer $name: 1 passed, 0 failed (${execs:-?} execs)")
+			else
+				tail -60 "$work.log"
+				echo "FAILED: $name (crash input saved in $PWD)"
+				echo "$passed passed, 1 failed"
+				exit 1
+			fi
+			rm -rf "$work" "$work.log"
+		done
+	else
+		echo "    clang has no libFuzzer runtime here: fuzzing not run"
+		summary+=("libfuzzer: not run (no libFuzzer runtime)")
+	fi
+else
+	echo "== clang not installed: clang build and libFuzzer runs not done"
+	summary+=("clang: not run (clang not installed)")
+fi
+
+echo
+echo "== summary"
+printf '    %s\n' "${summary[@]}"
+echo "tests: $passed passed, $failed failed"
