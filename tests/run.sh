@@ -69,6 +69,11 @@ echo "== gcc, -Werror"
 CC=gcc setup "$out/gcc" -Dwerror=true
 run_suites "$out/gcc" "gcc" --suite unit --suite fuzz-smoke
 
+echo "== install, pkg-config and meson subproject use"
+bash tests/check_install.sh "$out/install"
+passed=$((passed + 2))
+summary+=("install+subproject: 2 passed, 0 failed")
+
 echo "== gcc, ASan+UBSan"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
