@@ -22,6 +22,7 @@ command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v cc >/dev/null || need+=(gcc)
 command -v valgrind >/dev/null || need+=(valgrind)
 pkg-config --exists check 2>/dev/null || need+=(check)
+pkg-config --exists hiredis 2>/dev/null || need+=(libhiredis-dev)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "== installing: ${need[*]}"
 	sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -66,8 +67,16 @@ setup() {
 }
 
 echo "== gcc, -Werror"
-CC=gcc setup "$out/gcc" -Dwerror=true
+CC=gcc setup "$out/gcc" -Dwerror=true -Dbench=true
 run_suites "$out/gcc" "gcc" --suite unit --suite fuzz-smoke
+
+# The benchmark is not a test, but it verifies every parse against the
+# generated totals: a short run keeps it building and correct.
+echo "== bench smoke (results checked, timings ignored)"
+"$out/gcc/bench/resp_bench" --size-mb 2 --rounds 1 >"$out/bench-smoke.log" 2>&1 ||
+	{ cat "$out/bench-smoke.log"; echo "FAILED: resp_bench smoke"; echo "$passed passed, 1 failed"; exit 1; }
+passed=$((passed + 1))
+summary+=("bench smoke: 1 passed, 0 failed")
 
 echo "== install, pkg-config and meson subproject use"
 bash tests/check_install.sh "$out/install"
