@@ -37,7 +37,7 @@ static inline char *rkv_buf_head(rkv_buf *b)
 /* Reserve n bytes at the end and return where to write them, or NULL. */
 static inline char *rkv_buf_reserve(rkv_buf *b, size_t n)
 {
-	if (b->cap - b->start - b->len < n && !rkv_buf_grow(b, n))
+	if (b->oom || (b->cap - b->start - b->len < n && !rkv_buf_grow(b, n)))
 		return NULL;
 	return b->data + b->start + b->len;
 }

@@ -14,6 +14,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "resp.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -96,11 +97,15 @@ static int req_fail(rkv_req_parser *p, const char *msg, const char *reason)
 	return RKV_ERR_PROTO;
 }
 
+/* Outcomes of req_header(). */
+enum { HDR_TOOBIG = -2, HDR_BADNUM = -1, HDR_AGAIN = 0, HDR_OK = 1 };
+
 /* Parse a `*<n>` or `$<n>` header line at h[0..avail) whose first byte is
- * already known. Returns RKV_RESP_DONE with *n and *hdrlen, RKV_RESP_AGAIN, or
- * RKV_RESP_AGAIN - 1 (-1) when the line is complete but its number is not a
- * valid long long (the caller picks the error). `toobig` is the error raised
- * when no CR shows up within RKV_PROTO_INLINE_MAX bytes. */
+ * already known. HDR_OK sets *n and *hdrlen; HDR_BADNUM: the line is complete
+ * but its number is not a valid long long; HDR_TOOBIG: the line's CR comes
+ * (or can only come) after RKV_PROTO_INLINE_MAX bytes. Redis judges that
+ * limit on the bytes it happens to have buffered; rkv judges the line itself,
+ * so the outcome does not depend on how the input was split. */
 static inline int req_header(rkv_req_parser *p, const char *h, size_t avail,
 			     long long *n, size_t *hdrlen)
 {
@@ -118,7 +123,7 @@ static inline int req_header(rkv_req_parser *p, const char *h, size_t avail,
 			*n = (long long)v;
 			*hdrlen = (size_t)(q + 2 - h);
 			p->scanned = 0;
-			return RKV_RESP_DONE;
+			return HDR_OK;
 		}
 	}
 	/* General path, in Redis's order: find the CR, wait for one more byte,
@@ -126,16 +131,18 @@ static inline int req_header(rkv_req_parser *p, const char *h, size_t avail,
 	cr = memchr(h + p->scanned, '\r', avail - p->scanned);
 	if (!cr) {
 		p->scanned = avail;
-		return RKV_RESP_AGAIN;
+		return avail > RKV_PROTO_INLINE_MAX ? HDR_TOOBIG : HDR_AGAIN;
 	}
+	if ((size_t)(cr - h) > RKV_PROTO_INLINE_MAX)
+		return HDR_TOOBIG;
 	p->scanned = (size_t)(cr - h);
 	if (cr + 1 >= end)
-		return RKV_RESP_AGAIN;
+		return HDR_AGAIN;
 	p->scanned = 0;
 	*hdrlen = (size_t)(cr + 2 - h);
 	if (!rkv_string2ll(h + 1, (size_t)(cr - (h + 1)), n))
-		return -1;
-	return RKV_RESP_DONE;
+		return HDR_BADNUM;
+	return HDR_OK;
 }
 
 /* Start of a multibulk request at h[0..avail): read its count. */
@@ -146,14 +153,12 @@ static int req_multibulk_start(rkv_req_parser *p, const char *h, size_t avail,
 	size_t hdrlen = 0;
 	int r = req_header(p, h, avail, &n, &hdrlen);
 
-	if (r == RKV_RESP_AGAIN) {
-		if (avail > RKV_PROTO_INLINE_MAX)
-			return req_fail(p,
-					"Protocol error: too big mbulk count string",
-					"too big mbulk count string");
+	if (r == HDR_AGAIN)
 		return RKV_RESP_AGAIN;
-	}
-	if (r < 0 || n > p->max_multibulk)
+	if (r == HDR_TOOBIG)
+		return req_fail(p, "Protocol error: too big mbulk count string",
+				"too big mbulk count string");
+	if (r == HDR_BADNUM || n > p->max_multibulk)
 		return req_fail(p, "Protocol error: invalid multibulk length",
 				"invalid mbulk count");
 	if (p->unauthenticated && n > RKV_PROTO_UNAUTH_MAX_MULTIBULK)
@@ -188,29 +193,29 @@ static int req_multibulk_args(rkv_req_parser *p, const char *req, size_t avail)
 
 			if (left == 0)
 				break;
-			if (*h == '$') {
-				r = req_header(p, h, left, &n, &hlen);
-			} else {
-				/* Redis waits for the CR before looking at the
-				 * type byte: reuse the general path for that. */
-				r = req_header(p, h, left, &n, &hlen);
-				if (r != RKV_RESP_AGAIN) {
-					snprintf(p->errbuf, sizeof(p->errbuf),
-						 "Protocol error: expected '$', got '%c'",
-						 *h);
-					p->pos = pos;
-					return req_fail(p, p->errbuf,
-							"expected $ but got something else");
-				}
-			}
-			if (r == RKV_RESP_AGAIN) {
-				if (left > RKV_PROTO_INLINE_MAX)
-					return req_fail(p,
-							"Protocol error: too big bulk count string",
-							"too big bulk count string");
+			/* Redis finds the CR before it looks at the type
+			 * byte, so the line is read whatever its first byte. */
+			r = req_header(p, h, left, &n, &hlen);
+			if (r == HDR_AGAIN)
 				break;
+			if (r == HDR_TOOBIG)
+				return req_fail(p,
+						"Protocol error: too big bulk count string",
+						"too big bulk count string");
+			if (*h != '$') {
+				/* As the reply will carry it: an error line
+				 * cannot hold CR or LF (Redis turns them into
+				 * spaces), and a NUL would end the C string. */
+				char got = (*h == '\r' || *h == '\n' ||
+					    *h == '\0') ? ' ' : *h;
+
+				snprintf(p->errbuf, sizeof(p->errbuf),
+					 "Protocol error: expected '$', got '%c'",
+					 got);
+				return req_fail(p, p->errbuf,
+						"expected $ but got something else");
 			}
-			if (r < 0 || n < 0 || n > p->max_bulk)
+			if (r == HDR_BADNUM || n < 0 || n > p->max_bulk)
 				return req_fail(p,
 						"Protocol error: invalid bulk length",
 						"invalid bulk length");
@@ -286,8 +291,10 @@ static char unescape(char c)
  * \<any> escapes; 'single quotes' take \' only; a closing quote must be
  * followed by a blank or the end of the line. Like Redis (which splits a C
  * string), a NUL byte ends the line. Arguments without quotes point into the
- * line; quoted ones are unescaped into `scratch`. Returns false on
- * unbalanced quotes. */
+ * line; quoted ones are unescaped into `scratch`. Returns RKV_RESP_DONE,
+ * SPLIT_UNBALANCED or RKV_ERR_NOMEM. */
+enum { SPLIT_UNBALANCED = -100 }; /* distinct from every RKV_ERR_* */
+
 static int req_split_inline(rkv_req_parser *p, const char *line, size_t len)
 {
 	const char *s = line, *end;
@@ -331,10 +338,10 @@ static int req_split_inline(rkv_req_parser *p, const char *line, size_t len)
 					*out++ = unescape(*++s);
 				} else if (c == '"') {
 					if (s + 1 < end && !is_space(s[1]))
-						return -1;
+						return SPLIT_UNBALANCED;
 					done = true;
 				} else if (s == end) {
-					return -1;
+					return SPLIT_UNBALANCED;
 				} else {
 					*out++ = c;
 				}
@@ -344,10 +351,10 @@ static int req_split_inline(rkv_req_parser *p, const char *line, size_t len)
 					s++;
 				} else if (c == '\'') {
 					if (s + 1 < end && !is_space(s[1]))
-						return -1;
+						return SPLIT_UNBALANCED;
 					done = true;
 				} else if (s == end) {
-					return -1;
+					return SPLIT_UNBALANCED;
 				} else {
 					*out++ = c;
 				}
@@ -385,11 +392,13 @@ static int req_inline(rkv_req_parser *p, const char *h, size_t avail,
 	size_t linelen;
 	int r;
 
+	/* The limit is on the line, wherever the input was split. */
+	if (nl ? (size_t)(nl - h) > RKV_PROTO_INLINE_MAX :
+		 avail > RKV_PROTO_INLINE_MAX)
+		return req_fail(p, "Protocol error: too big inline request",
+				"too big inline request");
 	if (!nl) {
 		p->scanned = avail;
-		if (avail > RKV_PROTO_INLINE_MAX)
-			return req_fail(p, "Protocol error: too big inline request",
-					"too big inline request");
 		return RKV_RESP_AGAIN;
 	}
 	p->scanned = 0;
@@ -398,7 +407,7 @@ static int req_inline(rkv_req_parser *p, const char *h, size_t avail,
 	if (linelen && h[linelen - 1] == '\r')
 		linelen--;
 	r = req_split_inline(p, h, linelen);
-	if (r == -1)
+	if (r == SPLIT_UNBALANCED)
 		return req_fail(p, "Protocol error: unbalanced quotes in request",
 				"unbalanced quotes in inline request");
 	return r;
@@ -559,14 +568,21 @@ int rkv_reply_next(rkv_reply_parser *p, const char *buf, size_t len,
 	for (cr = buf + 1 + p->scanned;; cr++) {
 		cr = memchr(cr, '\r', (size_t)(end - cr));
 		if (!cr || cr + 1 >= end) {
-			p->scanned = (size_t)((cr ? cr : end) - buf) - 1;
-			if (len > p->max_line)
+			/* Judged on the line, not on what is buffered: fail
+			 * once the line's CR can no longer come within
+			 * max_line bytes of content. */
+			size_t shortest = (size_t)((cr ? cr : end) - buf) - 1;
+
+			if (shortest > p->max_line)
 				return reply_fail(p, "Protocol error: too big reply line");
+			p->scanned = shortest;
 			return RKV_RESP_AGAIN;
 		}
 		if (cr[1] == '\n')
 			break;
 	}
+	if ((size_t)(cr - buf) - 1 > p->max_line)
+		return reply_fail(p, "Protocol error: too big reply line");
 	type = (unsigned char)buf[0];
 	line = buf + 1;
 	linelen = (size_t)(cr - line);
@@ -695,12 +711,13 @@ int rkv_bulk_stream_begin(rkv_bulk_stream *s, const char *buf, size_t len,
 	if (s->errmsg)
 		return RKV_ERR_PROTO;
 	cr = memchr(buf + scanned, '\r', len - scanned);
+	if (cr ? (size_t)(cr - buf) > RKV_PROTO_INLINE_MAX :
+		 len > RKV_PROTO_INLINE_MAX) {
+		s->errmsg = "Protocol error: too big bulk count string";
+		return RKV_ERR_PROTO;
+	}
 	if (!cr || cr + 1 >= buf + len) {
 		s->scanned = cr ? (size_t)(cr - buf) : len;
-		if (len > RKV_PROTO_INLINE_MAX) {
-			s->errmsg = "Protocol error: too big bulk count string";
-			return RKV_ERR_PROTO;
-		}
 		return RKV_RESP_AGAIN;
 	}
 	memset(s, 0, sizeof(*s));
@@ -753,10 +770,12 @@ static int bulk_feed_eof(rkv_bulk_stream *s, const char *buf, size_t len,
 	memcpy(win + tl, buf, wlen - tl);
 	hit = memmem(win, wlen, s->mark, M);
 	if (hit) {
+		/* The window holds fewer than M bytes of buf, so a mark in it
+		 * starts in the tail. */
 		size_t k = (size_t)(hit - win);
 
-		if ((r = emit(s, sink, ud, s->tail, k < tl ? k : tl)) < 0 ||
-		    (k > tl && (r = emit(s, sink, ud, buf, k - tl)) < 0))
+		assert(k < tl);
+		if ((r = emit(s, sink, ud, s->tail, k)) < 0)
 			return r;
 		*consumed = k + M - tl;
 		s->done = true;
