@@ -107,13 +107,18 @@ RKV_API const char *rkv_strerror(int code);
 /* Allocator hooks. Every byte librkv allocates for a node comes from the
  * node's allocator. The three functions follow malloc/realloc/free semantics
  * (realloc(NULL, n) allocates; free(NULL) does nothing) and receive
- * `user_data`. The library copies the struct; the functions must stay valid
- * for the life of every node using them. */
+ * `user_data`. `usable_size`, optional, returns the bytes an allocation
+ * really occupies (as malloc_usable_size), so memory figures (INFO
+ * used_memory, maxmemory) count real bytes; without it the requested sizes
+ * are counted. The library copies the struct; the functions must stay valid
+ * for the life of every node using them. Initialise it with designated
+ * initializers or zero it first: fields may be added at the end. */
 typedef struct rkv_allocator {
 	void *(*malloc)(size_t size, void *user_data);
 	void *(*realloc)(void *ptr, size_t size, void *user_data);
 	void (*free)(void *ptr, void *user_data);
 	void *user_data;
+	size_t (*usable_size)(void *ptr, void *user_data);
 } rkv_allocator;
 
 /* ------------------------------------------------------------------------ */

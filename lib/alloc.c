@@ -2,6 +2,9 @@
 #include "alloc.h"
 
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 static void *libc_malloc(size_t n, void *ud)
 {
@@ -21,8 +24,22 @@ static void libc_free(void *p, void *ud)
 	free(p);
 }
 
-static const rkv_allocator libc_allocator = { libc_malloc, libc_realloc,
-					      libc_free, NULL };
+#ifdef __GLIBC__
+static size_t libc_usable_size(void *p, void *ud)
+{
+	(void)ud;
+	return malloc_usable_size(p);
+}
+#endif
+
+static const rkv_allocator libc_allocator = {
+	.malloc = libc_malloc,
+	.realloc = libc_realloc,
+	.free = libc_free,
+#ifdef __GLIBC__
+	.usable_size = libc_usable_size,
+#endif
+};
 
 const rkv_allocator *rkv_default_allocator(void)
 {
