@@ -11,6 +11,20 @@
 /* The allocator used when the host sets none. */
 const rkv_allocator *rkv_default_allocator(void);
 
+/* Memory accounting: `counted` is an allocator that forwards to `host` and
+ * keeps `used` equal to the bytes currently allocated through it: real
+ * bytes when the host allocator has usable_size, else the requested sizes
+ * (kept in a 16-byte prefix, as Redis's zmalloc does without malloc_size).
+ * `counted.user_data` points at the struct: it must not move after
+ * rkv_mem_init(). */
+typedef struct rkv_mem {
+	rkv_allocator host;
+	rkv_allocator counted;
+	size_t used;
+} rkv_mem;
+
+void rkv_mem_init(rkv_mem *m, const rkv_allocator *host);
+
 static inline void *rkv_malloc(const rkv_allocator *a, size_t n)
 {
 	return a->malloc(n, a->user_data);
