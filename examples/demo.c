@@ -78,7 +78,8 @@ int main(void)
 	rkv_conn_set_addr(conn, "127.0.0.1:50000");
 
 	feed(conn, "three pipelined commands in one read (one send back)",
-	     "PING\r\n*2\r\n$4\r\nECHO\r\n$5\r\nhello\r\nping \"with quotes\"\r\n",
+	     "PING\r\n*2\r\n$4\r\nECHO\r\n$5\r\nhello\r\nping \"with "
+	     "quotes\"\r\n",
 	     1024);
 	feed(conn, "a multibulk request arriving one byte at a time",
 	     "*2\r\n$4\r\nECHO\r\n$11\r\nbyte a byte\r\n", 1);

@@ -51,13 +51,14 @@ extern "C" {
 /* ------------------------------------------------------------------------ */
 
 /* Version of the header the host was compiled against. */
-#define RKV_VERSION_MAJOR 0
-#define RKV_VERSION_MINOR 1
-#define RKV_VERSION_PATCH 0
+#define RKV_VERSION_MAJOR  0
+#define RKV_VERSION_MINOR  1
+#define RKV_VERSION_PATCH  0
 #define RKV_VERSION_STRING "0.1.0"
 /* MAJOR * 10000 + MINOR * 100 + PATCH, for compile-time comparisons. */
 #define RKV_VERSION_NUMBER                                                     \
-	(RKV_VERSION_MAJOR * 10000 + RKV_VERSION_MINOR * 100 + RKV_VERSION_PATCH)
+	(RKV_VERSION_MAJOR * 10000 + RKV_VERSION_MINOR * 100 +                 \
+	 RKV_VERSION_PATCH)
 
 /* Version string of the library actually linked ("0.1.0"). Never NULL; the
  * string is static. */
@@ -146,10 +147,10 @@ typedef struct rkv_options rkv_options;
 /* Log levels, Redis's four verbosity levels. A host that prints Redis-style
  * log lines uses the marker in the comment after the pid/role/time. */
 typedef enum rkv_log_level {
-	RKV_LOG_DEBUG = 0, /* '.' */
+	RKV_LOG_DEBUG = 0,   /* '.' */
 	RKV_LOG_VERBOSE = 1, /* '-' */
-	RKV_LOG_NOTICE = 2, /* '*' */
-	RKV_LOG_WARNING = 3 /* '#' */
+	RKV_LOG_NOTICE = 2,  /* '*' */
+	RKV_LOG_WARNING = 3  /* '#' */
 } rkv_log_level;
 
 /* Kinds of structured events. The list grows as subsystems land; hosts must
@@ -201,8 +202,8 @@ typedef void (*rkv_close_cb)(rkv_node *node, rkv_conn *conn, void *user_data);
 /* A log line, without prefix or newline, worded as Redis words it
  * (e.g. "Protocol error (invalid bulk length) from client: ..."). `msg` is
  * NUL-terminated and valid during the call only. */
-typedef void (*rkv_log_cb)(rkv_node *node, rkv_log_level level,
-			   const char *msg, void *user_data);
+typedef void (*rkv_log_cb)(rkv_node *node, rkv_log_level level, const char *msg,
+			   void *user_data);
 
 /* A structured event; see rkv_event. */
 typedef void (*rkv_event_cb)(rkv_node *node, const rkv_event *event,
@@ -305,7 +306,8 @@ RKV_API void *rkv_node_user_data(const rkv_node *node);
 RKV_API int rkv_conn_new(rkv_node *node, rkv_conn **out, void *conn_user_data);
 
 /* Free a connection: the host's transport is gone. Pending output is
- * discarded. Must not be called from inside an rkv callback. NULL is ignored. */
+ * discarded. Must not be called from inside an rkv callback. NULL is ignored.
+ */
 RKV_API void rkv_conn_free(rkv_conn *conn);
 
 /* Feed `len` bytes the host read from the connection. The node parses every

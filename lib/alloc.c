@@ -33,11 +33,11 @@ static size_t libc_usable_size(void *p, void *ud)
 #endif
 
 static const rkv_allocator libc_allocator = {
-	.malloc = libc_malloc,
-	.realloc = libc_realloc,
-	.free = libc_free,
+    .malloc = libc_malloc,
+    .realloc = libc_realloc,
+    .free = libc_free,
 #ifdef __GLIBC__
-	.usable_size = libc_usable_size,
+    .usable_size = libc_usable_size,
 #endif
 };
 
@@ -119,8 +119,8 @@ void rkv_mem_init(rkv_mem *m, const rkv_allocator *host)
 {
 	m->host = *host;
 	m->used = 0;
-	m->counted = (rkv_allocator){ .malloc = mem_malloc,
-				      .realloc = mem_realloc,
-				      .free = mem_free,
-				      .user_data = m };
+	m->counted = (rkv_allocator){.malloc = mem_malloc,
+				     .realloc = mem_realloc,
+				     .free = mem_free,
+				     .user_data = m};
 }

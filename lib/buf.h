@@ -15,7 +15,7 @@
 
 typedef struct rkv_buf {
 	char *data;
-	size_t len; /* bytes in use, starting at data[start] */
+	size_t len;   /* bytes in use, starting at data[start] */
 	size_t start; /* bytes at the front already consumed (sent) */
 	size_t cap;
 	bool oom;
@@ -25,7 +25,8 @@ typedef struct rkv_buf {
 void rkv_buf_init(rkv_buf *b, const rkv_allocator *alloc);
 void rkv_buf_free(rkv_buf *b);
 
-/* Make room for `extra` more bytes at the end; false (and oom set) on failure. */
+/* Make room for `extra` more bytes at the end; false (and oom set) on failure.
+ */
 bool rkv_buf_grow(rkv_buf *b, size_t extra);
 
 /* Pointer to the first unconsumed byte. */

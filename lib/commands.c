@@ -24,9 +24,9 @@ static void reply_ok(rkv_conn *c)
 static void cmd_ping(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	if (argc > 2) {
-		rkv_resp_add_error(&c->obuf,
-				   "wrong number of arguments for 'ping' command",
-				   44);
+		rkv_resp_add_error(
+		    &c->obuf, "wrong number of arguments for 'ping' command",
+		    44);
 		return;
 	}
 	if (argc == 1)
@@ -83,12 +83,13 @@ static void cmd_hello(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	if (argc >= 2) {
 		if (!rkv_string2ll(argv[1].ptr, argv[1].len, &ver)) {
 			rkv_resp_add_errorf(&c->obuf,
-					    "Protocol version is not an integer or out of range");
+					    "Protocol version is not an "
+					    "integer or out of range");
 			return;
 		}
 		if (ver < 2 || ver > 3) {
-			rkv_resp_add_errorf(&c->obuf,
-					    "-NOPROTO unsupported protocol version");
+			rkv_resp_add_errorf(
+			    &c->obuf, "-NOPROTO unsupported protocol version");
 			return;
 		}
 	}
@@ -103,16 +104,19 @@ static void cmd_hello(rkv_conn *c, size_t argc, const rkv_slice *argv)
 			name = &argv[++j];
 			for (size_t i = 0; i < name->len; i++) {
 				if (name->ptr[i] <= ' ' || name->ptr[i] > '~') {
-					rkv_resp_add_errorf(&c->obuf,
-							    "Client names cannot contain spaces, newlines or special characters.");
+					rkv_resp_add_errorf(
+					    &c->obuf,
+					    "Client names cannot contain "
+					    "spaces, newlines or special "
+					    "characters.");
 					return;
 				}
 			}
 		} else {
-			rkv_resp_add_errorf(&c->obuf,
-					    "Syntax error in HELLO option '%.*s'",
-					    (int)(argv[j].len > 128 ? 128 : argv[j].len),
-					    argv[j].ptr);
+			rkv_resp_add_errorf(
+			    &c->obuf, "Syntax error in HELLO option '%.*s'",
+			    (int)(argv[j].len > 128 ? 128 : argv[j].len),
+			    argv[j].ptr);
 			return;
 		}
 	}
@@ -139,9 +143,8 @@ static void cmd_hello(rkv_conn *c, size_t argc, const rkv_slice *argv)
 }
 
 static const command command_table[] = {
-	{ "echo", 2, cmd_echo },   { "hello", -1, cmd_hello },
-	{ "ping", -1, cmd_ping },  { "quit", -1, cmd_quit },
-	{ "time", 1, cmd_time },
+    {"echo", 2, cmd_echo},  {"hello", -1, cmd_hello}, {"ping", -1, cmd_ping},
+    {"quit", -1, cmd_quit}, {"time", 1, cmd_time},
 };
 
 static const command *command_lookup(const rkv_slice *name)
@@ -185,10 +188,9 @@ static void reply_unknown_command(rkv_conn *c, size_t argc,
 		if (used >= sizeof(args))
 			used = sizeof(args) - 1;
 	}
-	rkv_resp_add_errorf(&c->obuf,
-			    "unknown command '%.*s', with args beginning with: %s",
-			    cstr_len(argv[0].ptr, argv[0].len, 128), argv[0].ptr,
-			    args);
+	rkv_resp_add_errorf(
+	    &c->obuf, "unknown command '%.*s', with args beginning with: %s",
+	    cstr_len(argv[0].ptr, argv[0].len, 128), argv[0].ptr, args);
 }
 
 void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
@@ -201,9 +203,9 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	if ((cmd->arity > 0 && (size_t)cmd->arity != argc) ||
 	    (cmd->arity < 0 && argc < (size_t)-cmd->arity)) {
-		rkv_resp_add_errorf(&c->obuf,
-				    "wrong number of arguments for '%s' command",
-				    cmd->name);
+		rkv_resp_add_errorf(
+		    &c->obuf, "wrong number of arguments for '%s' command",
+		    cmd->name);
 		return;
 	}
 	cmd->proc(c, argc, argv);

@@ -226,8 +226,8 @@ static rkv_dict_node **find_link(rkv_dict *d, const char *key, size_t len,
 		rkv_dict_node **link = &d->table[t][hash & tmask(d, t)];
 
 		for (; *link; link = &(*link)->next) {
-			if (target ? *link == target :
-				     node_has_key(d, *link, key, len)) {
+			if (target ? *link == target
+				   : node_has_key(d, *link, key, len)) {
 				*table = t;
 				return link;
 			}

@@ -39,7 +39,7 @@ typedef struct rkv_dict {
 	rkv_dict_node **table[2];
 	int exp[2]; /* log2 of the table size; -1: no table */
 	size_t used[2];
-	long long rehash_idx; /* next bucket of table 0 to move; -1: idle */
+	long long rehash_idx;  /* next bucket of table 0 to move; -1: idle */
 	unsigned pause_rehash; /* > 0 while a traversal needs stable tables */
 	const rkv_dict_type *type;
 	const rkv_allocator *alloc;

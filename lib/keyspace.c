@@ -11,7 +11,7 @@
  * another round: Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP and its 25%
  * acceptable-stale threshold at the default effort. */
 #define SAMPLE_PER_ROUND 20
-#define EXPIRED_RATIO 4
+#define EXPIRED_RATIO	 4
 /* Expired keys collected per round before deleting them (deletion cannot
  * happen inside a scan callback). */
 #define ROUND_MAX_EXPIRED 64
@@ -32,8 +32,8 @@ static void expire_key(const rkv_dict_node *n, const char **key, size_t *len)
 	*len = e->klen;
 }
 
-static const rkv_dict_type keys_type = { entry_key };
-static const rkv_dict_type expires_type = { expire_key };
+static const rkv_dict_type keys_type = {entry_key};
+static const rkv_dict_type expires_type = {expire_key};
 
 int rkv_keyspace_init(rkv_keyspace *ks, int ndb, const rkv_allocator *alloc,
 		      rkv_rand *rng)
@@ -96,12 +96,11 @@ static rkv_expire *find_expire(rkv_db *d, const rkv_entry *e, uint64_t hash)
 	return (rkv_expire *)rkv_dict_find(&d->expires, e->data, e->klen, hash);
 }
 
-static void free_entry(rkv_keyspace *ks, rkv_db *d, rkv_entry *e,
-		       uint64_t hash)
+static void free_entry(rkv_keyspace *ks, rkv_db *d, rkv_entry *e, uint64_t hash)
 {
 	if (e->flags & RKV_ENTRY_EXPIRES)
-		rkv_free(ks->alloc, rkv_dict_unlink(&d->expires, e->data,
-						    e->klen, hash));
+		rkv_free(ks->alloc,
+			 rkv_dict_unlink(&d->expires, e->data, e->klen, hash));
 	rkv_free(ks->alloc, e);
 }
 
@@ -198,8 +197,7 @@ int rkv_keyspace_set(rkv_keyspace *ks, int db, const char *key, size_t klen,
 	return 0;
 }
 
-bool rkv_keyspace_delete(rkv_keyspace *ks, int db, const char *key,
-			 size_t klen)
+bool rkv_keyspace_delete(rkv_keyspace *ks, int db, const char *key, size_t klen)
 {
 	rkv_db *d = &ks->db[db];
 	uint64_t hash = rkv_dict_hash(&d->keys, key, klen);
@@ -222,9 +220,9 @@ int rkv_keyspace_set_expire(rkv_keyspace *ks, int db, rkv_entry *e,
 		if (when_ms >= 0) {
 			find_expire(d, e, hash)->when_ms = when_ms;
 		} else {
-			rkv_free(ks->alloc, rkv_dict_unlink(&d->expires,
-							    e->data, e->klen,
-							    hash));
+			rkv_free(ks->alloc,
+				 rkv_dict_unlink(&d->expires, e->data, e->klen,
+						 hash));
 			e->flags &= (uint8_t)~RKV_ENTRY_EXPIRES;
 		}
 		return 0;
@@ -251,7 +249,7 @@ int64_t rkv_keyspace_get_expire(rkv_keyspace *ks, int db, const rkv_entry *e)
 	if (!(e->flags & RKV_ENTRY_EXPIRES))
 		return -1;
 	return find_expire(d, e, rkv_dict_hash(&d->keys, e->data, e->klen))
-		->when_ms;
+	    ->when_ms;
 }
 
 static void free_entry_node(rkv_dict_node *n, void *ud)
@@ -322,12 +320,10 @@ static size_t expire_db(rkv_keyspace *ks, int db, int64_t now_ms,
 		if (rkv_dict_size(&d->expires) == 0)
 			break;
 		do {
-			d->expire_cursor = rkv_dict_scan(&d->expires,
-							 d->expire_cursor,
-							 sample_one, &s);
+			d->expire_cursor = rkv_dict_scan(
+			    &d->expires, d->expire_cursor, sample_one, &s);
 		} while (d->expire_cursor && s.sampled < SAMPLE_PER_ROUND &&
-			 s.sampled < *budget &&
-			 s.nexpired < ROUND_MAX_EXPIRED);
+			 s.sampled < *budget && s.nexpired < ROUND_MAX_EXPIRED);
 		for (size_t i = 0; i < s.nexpired; i++) {
 			rkv_entry *e = s.expired[i];
 
@@ -341,19 +337,19 @@ static size_t expire_db(rkv_keyspace *ks, int db, int64_t now_ms,
 			long long avg = s.ttl_sum / (long long)s.ttl_n;
 
 			/* Redis's running estimate: a sample weighs 2%. */
-			d->avg_ttl = d->avg_ttl ? (d->avg_ttl / 50) * 49 + avg / 50 :
-						  avg;
+			d->avg_ttl = d->avg_ttl
+					 ? (d->avg_ttl / 50) * 49 + avg / 50
+					 : avg;
 		}
 		*budget -= s.sampled < *budget ? s.sampled : *budget;
 	} while (*budget && s.nexpired * EXPIRED_RATIO > s.sampled);
 	return deleted;
 }
 
-size_t rkv_keyspace_active_expire(rkv_keyspace *ks, int64_t now_ms,
-				  size_t budget,
-				  void (*on_expire)(int, const rkv_entry *,
-						    void *),
-				  void *ud)
+size_t
+rkv_keyspace_active_expire(rkv_keyspace *ks, int64_t now_ms, size_t budget,
+			   void (*on_expire)(int, const rkv_entry *, void *),
+			   void *ud)
 {
 	size_t deleted = 0;
 

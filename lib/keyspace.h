@@ -33,7 +33,7 @@ enum { RKV_TYPE_STRING = 0 };
 /* Value encodings. */
 enum {
 	RKV_ENC_INT = 1, /* a long long, 8 bytes */
-	RKV_ENC_STR = 2 /* vlen bytes */
+	RKV_ENC_STR = 2	 /* vlen bytes */
 };
 
 /* Entry flags. */
@@ -136,11 +136,9 @@ void rkv_keyspace_swap(rkv_keyspace *ks, int a, int b);
  * databases, deleting those expired at now_ms. Returns the keys deleted.
  * `on_expire` (may be NULL) is told of each one before it is deleted, so the
  * caller can propagate a DEL. */
-size_t rkv_keyspace_active_expire(rkv_keyspace *ks, int64_t now_ms,
-				  size_t budget,
-				  void (*on_expire)(int db, const rkv_entry *e,
-						    void *ud),
-				  void *ud);
+size_t rkv_keyspace_active_expire(
+    rkv_keyspace *ks, int64_t now_ms, size_t budget,
+    void (*on_expire)(int db, const rkv_entry *e, void *ud), void *ud);
 
 /* Bounded background upkeep: incremental rehash and shrinking of the
  * tables. */

@@ -84,7 +84,8 @@ void rkv_options_free(rkv_options *opts)
 
 int rkv_options_set_allocator(rkv_options *opts, const rkv_allocator *alloc)
 {
-	if (!opts || !alloc || !alloc->malloc || !alloc->realloc || !alloc->free)
+	if (!opts || !alloc || !alloc->malloc || !alloc->realloc ||
+	    !alloc->free)
 		return RKV_ERR_INVALID;
 	opts->alloc = *alloc;
 	return 0;
@@ -266,7 +267,8 @@ static int conn_flush(rkv_conn *c)
 			conn_mark_closed(c);
 			break;
 		}
-		n = node->cb.send(node, c, (const uint8_t *)rkv_buf_head(&c->obuf),
+		n = node->cb.send(node, c,
+				  (const uint8_t *)rkv_buf_head(&c->obuf),
 				  c->obuf.len, node->user_data);
 		if (n == RKV_ERR_WOULDBLOCK || n == 0)
 			return 0;
@@ -308,14 +310,15 @@ static void conn_protocol_error(rkv_conn *c, const char *at, size_t left)
 	c->closing = true;
 	/* Redis's log line, with the first bytes of the offending input. */
 	printable(dump, at, left < 128 ? left : 128);
-	rkv_node_logf(node, RKV_LOG_VERBOSE,
-		      "Protocol error (%s) from client: id=%llu addr=%s name=%s. "
-		      "Query buffer during protocol error: '%s'",
-		      c->parser.errreason, (unsigned long long)c->id,
-		      c->addr[0] ? c->addr : "?", c->name, dump);
+	rkv_node_logf(
+	    node, RKV_LOG_VERBOSE,
+	    "Protocol error (%s) from client: id=%llu addr=%s name=%s. "
+	    "Query buffer during protocol error: '%s'",
+	    c->parser.errreason, (unsigned long long)c->id,
+	    c->addr[0] ? c->addr : "?", c->name, dump);
 	if (node->cb.event) {
-		rkv_event ev = { sizeof(ev), RKV_EVENT_PROTOCOL_ERROR,
-				 "protocol-error", msg, c };
+		rkv_event ev = {sizeof(ev), RKV_EVENT_PROTOCOL_ERROR,
+				"protocol-error", msg, c};
 
 		node->cb.event(node, &ev, node->user_data);
 	}
@@ -358,11 +361,12 @@ int rkv_conn_recv(rkv_conn *c, const uint8_t *data, size_t len)
 		 * incomplete tail. */
 		used = conn_process(c, (const char *)data, len);
 		if (used >= 0 && (size_t)used < len && !c->closing)
-			rkv_buf_append(&c->qbuf, data + used, len - (size_t)used);
+			rkv_buf_append(&c->qbuf, data + used,
+				       len - (size_t)used);
 	} else {
 		rkv_buf_append(&c->qbuf, data, len);
-		used = c->qbuf.oom ? RKV_ERR_NOMEM :
-				     conn_process(c, rkv_buf_head(&c->qbuf),
+		used = c->qbuf.oom ? RKV_ERR_NOMEM
+				   : conn_process(c, rkv_buf_head(&c->qbuf),
 						  c->qbuf.len);
 		if (used > 0)
 			rkv_buf_consume(&c->qbuf, (size_t)used);
@@ -375,8 +379,10 @@ int rkv_conn_recv(rkv_conn *c, const uint8_t *data, size_t len)
 	}
 	if ((long long)c->qbuf.len > RKV_QUERY_BUFFER_LIMIT) {
 		rkv_node_logf(c->node, RKV_LOG_WARNING,
-			      "Closing client that reached max query buffer length: id=%llu addr=%s",
-			      (unsigned long long)c->id, c->addr[0] ? c->addr : "?");
+			      "Closing client that reached max query buffer "
+			      "length: id=%llu addr=%s",
+			      (unsigned long long)c->id,
+			      c->addr[0] ? c->addr : "?");
 		c->closing = true;
 		c->obuf.len = 0;
 	}

@@ -48,9 +48,9 @@ struct rkv_conn {
 	rkv_node *node;
 	void *user_data;
 	uint64_t id;
-	int proto; /* RESP version: 2 or 3 */
+	int proto;    /* RESP version: 2 or 3 */
 	bool closing; /* close once the output is handed to send */
-	bool closed; /* the close callback has fired */
+	bool closed;  /* the close callback has fired */
 	rkv_req_parser parser;
 	rkv_buf qbuf; /* input not yet parsed */
 	rkv_buf obuf; /* output not yet accepted by send */
@@ -60,7 +60,7 @@ struct rkv_conn {
 
 /* Log a formatted line through the host's log callback. */
 void rkv_node_logf(rkv_node *node, rkv_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* The host's wall-clock time in microseconds. */
 int64_t rkv_node_now_us(rkv_node *node);

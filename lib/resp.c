@@ -162,9 +162,9 @@ static int req_multibulk_start(rkv_req_parser *p, const char *h, size_t avail,
 		return req_fail(p, "Protocol error: invalid multibulk length",
 				"invalid mbulk count");
 	if (p->unauthenticated && n > RKV_PROTO_UNAUTH_MAX_MULTIBULK)
-		return req_fail(p,
-				"Protocol error: unauthenticated multibulk length",
-				"unauth mbulk count");
+		return req_fail(
+		    p, "Protocol error: unauthenticated multibulk length",
+		    "unauth mbulk count");
 	if (n <= 0) {
 		/* "*0\r\n" and "*-1\r\n" are empty requests: skipped. */
 		*skip = hdrlen;
@@ -199,29 +199,35 @@ static int req_multibulk_args(rkv_req_parser *p, const char *req, size_t avail)
 			if (r == HDR_AGAIN)
 				break;
 			if (r == HDR_TOOBIG)
-				return req_fail(p,
-						"Protocol error: too big bulk count string",
-						"too big bulk count string");
+				return req_fail(
+				    p,
+				    "Protocol error: too big bulk count string",
+				    "too big bulk count string");
 			if (*h != '$') {
 				/* As the reply will carry it: an error line
 				 * cannot hold CR or LF (Redis turns them into
 				 * spaces), and a NUL would end the C string. */
-				char got = (*h == '\r' || *h == '\n' ||
-					    *h == '\0') ? ' ' : *h;
+				char got =
+				    (*h == '\r' || *h == '\n' || *h == '\0')
+					? ' '
+					: *h;
 
-				snprintf(p->errbuf, sizeof(p->errbuf),
-					 "Protocol error: expected '$', got '%c'",
-					 got);
-				return req_fail(p, p->errbuf,
-						"expected $ but got something else");
+				snprintf(
+				    p->errbuf, sizeof(p->errbuf),
+				    "Protocol error: expected '$', got '%c'",
+				    got);
+				return req_fail(
+				    p, p->errbuf,
+				    "expected $ but got something else");
 			}
 			if (r == HDR_BADNUM || n < 0 || n > p->max_bulk)
-				return req_fail(p,
-						"Protocol error: invalid bulk length",
-						"invalid bulk length");
+				return req_fail(
+				    p, "Protocol error: invalid bulk length",
+				    "invalid bulk length");
 			if (p->unauthenticated && n > RKV_PROTO_UNAUTH_MAX_BULK)
 				return req_fail(p,
-						"Protocol error: unauthenticated bulk length",
+						"Protocol error: "
+						"unauthenticated bulk length",
 						"unauth bulk length");
 			pos += hlen;
 			p->bulklen = n;
@@ -376,7 +382,8 @@ static int req_split_inline(rkv_req_parser *p, const char *line, size_t len)
 			p->argv[p->argc].ptr = start;
 			p->argv[p->argc].len = (size_t)(out - start);
 		} else {
-			/* Unquoted: the bytes copied are exactly the input's. */
+			/* Unquoted: the bytes copied are exactly the input's.
+			 */
 			p->argv[p->argc].ptr = tok;
 			p->argv[p->argc].len = (size_t)(out - start);
 			out = start;
@@ -393,8 +400,8 @@ static int req_inline(rkv_req_parser *p, const char *h, size_t avail,
 	int r;
 
 	/* The limit is on the line, wherever the input was split. */
-	if (nl ? (size_t)(nl - h) > RKV_PROTO_INLINE_MAX :
-		 avail > RKV_PROTO_INLINE_MAX)
+	if (nl ? (size_t)(nl - h) > RKV_PROTO_INLINE_MAX
+	       : avail > RKV_PROTO_INLINE_MAX)
 		return req_fail(p, "Protocol error: too big inline request",
 				"too big inline request");
 	if (!nl) {
@@ -408,7 +415,8 @@ static int req_inline(rkv_req_parser *p, const char *h, size_t avail,
 		linelen--;
 	r = req_split_inline(p, h, linelen);
 	if (r == SPLIT_UNBALANCED)
-		return req_fail(p, "Protocol error: unbalanced quotes in request",
+		return req_fail(p,
+				"Protocol error: unbalanced quotes in request",
 				"unbalanced quotes in inline request");
 	return r;
 }
@@ -574,7 +582,8 @@ int rkv_reply_next(rkv_reply_parser *p, const char *buf, size_t len,
 			size_t shortest = (size_t)((cr ? cr : end) - buf) - 1;
 
 			if (shortest > p->max_line)
-				return reply_fail(p, "Protocol error: too big reply line");
+				return reply_fail(
+				    p, "Protocol error: too big reply line");
 			p->scanned = shortest;
 			return RKV_RESP_AGAIN;
 		}
@@ -642,13 +651,16 @@ int rkv_reply_next(rkv_reply_parser *p, const char *buf, size_t len,
 			if (buf[hdr + (size_t)n] != '\r' ||
 			    buf[hdr + (size_t)n + 1] != '\n')
 				return reply_fail(p,
-						  "Protocol error: bulk string not terminated by CRLF");
+						  "Protocol error: bulk string "
+						  "not terminated by CRLF");
 			tok->str.ptr = buf + hdr;
 			tok->str.len = (size_t)n;
 			if (type == '=') {
 				if (n < 4 || tok->str.ptr[3] != ':')
-					return reply_fail(p,
-							  "Verbatim string 4 bytes of content type are missing or incorrectly encoded.");
+					return reply_fail(
+					    p, "Verbatim string 4 bytes of "
+					       "content type are missing or "
+					       "incorrectly encoded.");
 				memcpy(tok->fmt, tok->str.ptr, 3);
 				tok->str.ptr += 4;
 				tok->str.len -= 4;
@@ -673,7 +685,8 @@ int rkv_reply_next(rkv_reply_parser *p, const char *buf, size_t len,
 		if (n > 0) {
 			if (p->depth >= p->max_depth) {
 				snprintf(p->errbuf, sizeof(p->errbuf),
-					 "No support for nested multi bulk replies with depth > %u",
+					 "No support for nested multi bulk "
+					 "replies with depth > %u",
 					 p->max_depth);
 				return reply_fail(p, p->errbuf);
 			}
@@ -711,8 +724,8 @@ int rkv_bulk_stream_begin(rkv_bulk_stream *s, const char *buf, size_t len,
 	if (s->errmsg)
 		return RKV_ERR_PROTO;
 	cr = memchr(buf + scanned, '\r', len - scanned);
-	if (cr ? (size_t)(cr - buf) > RKV_PROTO_INLINE_MAX :
-		 len > RKV_PROTO_INLINE_MAX) {
+	if (cr ? (size_t)(cr - buf) > RKV_PROTO_INLINE_MAX
+	       : len > RKV_PROTO_INLINE_MAX) {
 		s->errmsg = "Protocol error: too big bulk count string";
 		return RKV_ERR_PROTO;
 	}
@@ -743,8 +756,8 @@ int rkv_bulk_stream_begin(rkv_bulk_stream *s, const char *buf, size_t len,
 	return RKV_RESP_DONE;
 }
 
-static int emit(rkv_bulk_stream *s, rkv_bulk_sink sink, void *ud,
-		const char *p, size_t n)
+static int emit(rkv_bulk_stream *s, rkv_bulk_sink sink, void *ud, const char *p,
+		size_t n)
 {
 	if (n == 0)
 		return 0;

@@ -33,7 +33,7 @@
 /* Redis's limits for a client that still has to authenticate: a connection
  * that has not sent AUTH cannot make the server buffer much. */
 #define RKV_PROTO_UNAUTH_MAX_MULTIBULK 10
-#define RKV_PROTO_UNAUTH_MAX_BULK 16384
+#define RKV_PROTO_UNAUTH_MAX_BULK      16384
 /* Deepest reply nesting the tokenizer follows. Redis replies nest at most a
  * handful of levels (COMMAND DOCS is the deepest); 128 leaves room while
  * bounding the parser's fixed-size stack. */
@@ -51,7 +51,7 @@ typedef struct rkv_slice {
 
 /* Return values of the parse functions besides negative RKV_ERR_* codes. */
 #define RKV_RESP_AGAIN 0 /* need more input */
-#define RKV_RESP_DONE 1 /* one item parsed */
+#define RKV_RESP_DONE  1 /* one item parsed */
 
 /* ---------------------------------------------------------------------- */
 /* Request parser                                                         */
@@ -61,13 +61,14 @@ typedef struct rkv_slice {
 
 typedef struct rkv_req_parser {
 	const rkv_allocator *alloc;
-	long long max_bulk; /* proto-max-bulk-len */
+	long long max_bulk;	 /* proto-max-bulk-len */
 	long long max_multibulk; /* largest `*<n>` accepted */
-	bool unauthenticated; /* apply Redis's pre-AUTH limits */
+	bool unauthenticated;	 /* apply Redis's pre-AUTH limits */
 
-	/* Result of the last RKV_RESP_DONE: argv[0..argc). The slices point into
-	 * the caller's buffer (or into `scratch` for quoted inline arguments)
-	 * and stay valid until the next call or until the buffer changes. */
+	/* Result of the last RKV_RESP_DONE: argv[0..argc). The slices point
+	 * into the caller's buffer (or into `scratch` for quoted inline
+	 * arguments) and stay valid until the next call or until the buffer
+	 * changes. */
 	size_t argc;
 	rkv_slice *argv;
 	bool inline_request; /* the last request used the inline form */
@@ -81,9 +82,12 @@ typedef struct rkv_req_parser {
 	/* Private state. */
 	int state;
 	long long mb_left; /* bulks of the current request still to read */
-	long long bulklen; /* length of the bulk being read, -1 before its header */
-	size_t pos; /* scan position, from the start of the current request */
-	size_t scanned; /* bytes of the current line known to hold no terminator */
+	/* Length of the bulk being read, -1 before its header. */
+	long long bulklen;
+	/* Scan position, from the start of the current request. */
+	size_t pos;
+	/* Bytes of the current line known to hold no terminator. */
+	size_t scanned;
 	size_t argcap;
 	size_t *argoff; /* argument offsets while a request is incomplete */
 	rkv_slice argv_small[RKV_REQ_INLINE_ARGV];
@@ -138,7 +142,7 @@ typedef enum rkv_resp_type {
 typedef struct rkv_resp_token {
 	rkv_resp_type type;
 	unsigned depth; /* 0 for a top-level token */
-	bool end; /* this token completes a top-level reply */
+	bool end;	/* this token completes a top-level reply */
 	/* INTEGER: the value. BOOL: 0 or 1. BULK/BLOBERR/VERBATIM: payload
 	 * length. Aggregates: element count (map/attribute: pairs). -1 is a
 	 * RESP2 null bulk or null array. */
@@ -195,7 +199,7 @@ static inline bool rkv_reply_parser_idle(const rkv_reply_parser *p)
 typedef struct rkv_bulk_stream {
 	bool eof_form;
 	bool done;
-	long long left; /* length form: payload bytes still to come */
+	long long left;	 /* length form: payload bytes still to come */
 	long long total; /* payload bytes delivered so far */
 	char mark[RKV_EOF_MARK_SIZE];
 	char tail[RKV_EOF_MARK_SIZE - 1]; /* held back: may start the mark */
@@ -232,7 +236,7 @@ void rkv_resp_add_status(rkv_buf *b, const char *s, size_t len);
  * code of its own: "-WRONGTYPE ..."). CR and LF in msg become spaces. */
 void rkv_resp_add_error(rkv_buf *b, const char *msg, size_t len);
 void rkv_resp_add_errorf(rkv_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void rkv_resp_add_integer(rkv_buf *b, long long v);
 void rkv_resp_add_bulk(rkv_buf *b, const char *s, size_t len);
 void rkv_resp_add_null(rkv_buf *b, int proto);

@@ -24,9 +24,9 @@ static void tkey(const rkv_dict_node *n, const char **key, size_t *len)
 	*len = t->klen;
 }
 
-static const rkv_dict_type ttype = { tkey };
-static const uint8_t seed[16] = { 1, 2, 3, 4, 5, 6, 7, 8,
-				  9, 10, 11, 12, 13, 14, 15, 16 };
+static const rkv_dict_type ttype = {tkey};
+static const uint8_t seed[16] = {1, 2,	3,  4,	5,  6,	7,  8,
+				 9, 10, 11, 12, 13, 14, 15, 16};
 
 #define N 20000
 static tnode nodes[N];
@@ -36,9 +36,8 @@ static void setup(void)
 {
 	for (unsigned i = 0; i < N; i++) {
 		nodes[i].id = i;
-		nodes[i].klen = (unsigned char)snprintf(nodes[i].key,
-							sizeof(nodes[i].key),
-							"key:%u", i);
+		nodes[i].klen = (unsigned char)snprintf(
+		    nodes[i].key, sizeof(nodes[i].key), "key:%u", i);
 	}
 	rkv_dict_init(&d, &ttype, rkv_default_allocator(), seed);
 }
@@ -279,13 +278,13 @@ static void plain_free(void *p, void *ud)
 
 START_TEST(allocation_failure_is_reported)
 {
-	rkv_allocator none = { no_malloc, no_realloc, plain_free, NULL };
+	rkv_allocator none = {no_malloc, no_realloc, plain_free, NULL};
 	rkv_dict e;
 
 	rkv_dict_init(&e, &ttype, &none, seed);
-	ck_assert_int_eq(rkv_dict_add(&e, &nodes[0].link,
-				      rkv_dict_hash(&e, "key:0", 5)),
-			 RKV_ERR_NOMEM);
+	ck_assert_int_eq(
+	    rkv_dict_add(&e, &nodes[0].link, rkv_dict_hash(&e, "key:0", 5)),
+	    RKV_ERR_NOMEM);
 	ck_assert_uint_eq(rkv_dict_size(&e), 0);
 	rkv_dict_free(&e);
 }

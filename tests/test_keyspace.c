@@ -75,11 +75,15 @@ START_TEST(overwrite_in_place_and_reallocating)
 {
 	rkv_entry *e1, *e2;
 
-	ck_assert_int_eq(rkv_keyspace_set(&ks, 0, "k", 1, "aaaa", 4, false, 0, &e1), 0);
-	ck_assert_int_eq(rkv_keyspace_set(&ks, 0, "k", 1, "bbbb", 4, false, 0, &e2), 0);
+	ck_assert_int_eq(
+	    rkv_keyspace_set(&ks, 0, "k", 1, "aaaa", 4, false, 0, &e1), 0);
+	ck_assert_int_eq(
+	    rkv_keyspace_set(&ks, 0, "k", 1, "bbbb", 4, false, 0, &e2), 0);
 	ck_assert_ptr_eq(e1, e2); /* same size: in place */
 	assert_value(0, "k", "bbbb", 0);
-	ck_assert_int_eq(rkv_keyspace_set(&ks, 0, "k", 1, "a much longer value", 19, false, 0, &e2), 0);
+	ck_assert_int_eq(rkv_keyspace_set(&ks, 0, "k", 1, "a much longer value",
+					  19, false, 0, &e2),
+			 0);
 	assert_value(0, "k", "a much longer value", 0);
 	ck_assert_int_eq(set(0, "k", "-7"), 0);
 	ck_assert_int_eq(get(0, "k", 0)->enc, RKV_ENC_INT);
@@ -114,7 +118,9 @@ START_TEST(set_drops_or_keeps_ttl)
 	set(0, "t", "v");
 	rkv_keyspace_set_expire(&ks, 0, get(0, "t", 0), 5000);
 	/* KEEPTTL through a reallocation: the expiry follows the entry. */
-	ck_assert_int_eq(rkv_keyspace_set(&ks, 0, "t", 1, "longer value", 12, true, 0, &e), 0);
+	ck_assert_int_eq(
+	    rkv_keyspace_set(&ks, 0, "t", 1, "longer value", 12, true, 0, &e),
+	    0);
 	ck_assert_int_eq(rkv_keyspace_get_expire(&ks, 0, e), 5000);
 	ck_assert_ptr_null(get(0, "t", 6000));
 	set(0, "t", "v");
@@ -177,7 +183,8 @@ START_TEST(active_expiry_leaves_live_keys_and_estimates_ttl)
 		rkv_keyspace_set_expire(&ks, 0, get(0, k, 0), 100000);
 	}
 	for (int i = 0; i < 50; i++)
-		ck_assert_uint_eq(rkv_keyspace_active_expire(&ks, 50000, 100, NULL, NULL), 0);
+		ck_assert_uint_eq(
+		    rkv_keyspace_active_expire(&ks, 50000, 100, NULL, NULL), 0);
 	ck_assert_uint_eq(rkv_keyspace_size(&ks, 0), 1000);
 	ck_assert_int_gt(ks.db[0].avg_ttl, 40000);
 	ck_assert_int_le(ks.db[0].avg_ttl, 50000);
@@ -211,7 +218,8 @@ START_TEST(memory_accounting_per_key)
 	for (int i = 0; i < n; i++) {
 		snprintf(k, sizeof(k), "key:%012d", i);
 		snprintf(v, sizeof(v), "val:%012d", i);
-		ck_assert_int_eq(rkv_keyspace_set(&ks, 0, k, 16, v, 16, false, 0, NULL), 0);
+		ck_assert_int_eq(
+		    rkv_keyspace_set(&ks, 0, k, 16, v, 16, false, 0, NULL), 0);
 	}
 	per_key = (mem.used - before) / (size_t)n;
 	/* 24-byte header + 32 bytes of key and value in one allocation, plus
@@ -253,8 +261,10 @@ START_TEST(model_check)
 					   (x >> 24) % 100000);
 			bool keep = (x >> 21) & 1;
 
-			ck_assert_int_eq(rkv_keyspace_set(&ks, 0, k, strlen(k), ref[i].val,
-							  (size_t)len, keep, now, NULL), 0);
+			ck_assert_int_eq(
+			    rkv_keyspace_set(&ks, 0, k, strlen(k), ref[i].val,
+					     (size_t)len, keep, now, NULL),
+			    0);
 			if (!ref[i].present || !keep)
 				ref[i].when = -1;
 			ref[i].present = true;
@@ -263,16 +273,22 @@ START_TEST(model_check)
 			bool live = get(0, k, now) != NULL;
 
 			ck_assert(live == ref[i].present);
-			ck_assert(rkv_keyspace_delete(&ks, 0, k, strlen(k)) == live);
+			ck_assert(rkv_keyspace_delete(&ks, 0, k, strlen(k)) ==
+				  live);
 			ref[i].present = false;
 		} else if (op < 7) {
 			rkv_entry *e = get(0, k, now);
 
 			ck_assert(!!e == ref[i].present);
 			if (e) {
-				int64_t when = (x >> 30) & 1 ? now + (int64_t)((x >> 32) % 50) : -1;
+				int64_t when =
+				    (x >> 30) & 1
+					? now + (int64_t)((x >> 32) % 50)
+					: -1;
 
-				ck_assert_int_eq(rkv_keyspace_set_expire(&ks, 0, e, when), 0);
+				ck_assert_int_eq(
+				    rkv_keyspace_set_expire(&ks, 0, e, when),
+				    0);
 				ref[i].when = when;
 			}
 		} else if (op < 8) {
@@ -284,7 +300,9 @@ START_TEST(model_check)
 			ck_assert(!!e == ref[i].present);
 			if (e) {
 				assert_value(0, k, ref[i].val, now);
-				ck_assert_int_eq(rkv_keyspace_get_expire(&ks, 0, e), ref[i].when);
+				ck_assert_int_eq(
+				    rkv_keyspace_get_expire(&ks, 0, e),
+				    ref[i].when);
 			}
 		}
 		if (step % 97 == 0)

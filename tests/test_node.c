@@ -145,7 +145,7 @@ START_TEST(invalid_arguments)
 {
 	rkv_node *n;
 	rkv_options *o;
-	rkv_allocator bad = { 0 };
+	rkv_allocator bad = {0};
 
 	ck_assert_int_eq(rkv_node_new(&n, NULL, NULL, NULL), RKV_ERR_INVALID);
 	ck_assert_int_eq(rkv_node_new(NULL, NULL, NULL, NULL), RKV_ERR_INVALID);
@@ -163,7 +163,8 @@ END_TEST
 
 START_TEST(pipelined_batch_is_one_send)
 {
-	ck_assert_int_eq(feed("PING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\nping x\r\n"), 0);
+	ck_assert_int_eq(
+	    feed("PING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\nping x\r\n"), 0);
 	ck_assert_int_eq(H.sends, 1);
 	assert_out("+PONG\r\n$2\r\nhi\r\n$1\r\nx\r\n");
 	ck_assert_uint_eq(rkv_conn_pending_output(conn), 0);
@@ -175,8 +176,8 @@ START_TEST(fragmented_request_answers_once_complete)
 	const char *req = "*2\r\n$4\r\nECHO\r\n$5\r\nhello\r\n";
 
 	for (size_t i = 0; req[i]; i++) {
-		ck_assert_int_eq(rkv_conn_recv(conn, (const uint8_t *)req + i, 1),
-				 0);
+		ck_assert_int_eq(
+		    rkv_conn_recv(conn, (const uint8_t *)req + i, 1), 0);
 		ck_assert_int_eq(H.sends, req[i + 1] ? 0 : 1);
 	}
 	assert_out("$5\r\nhello\r\n");
@@ -239,17 +240,20 @@ START_TEST(protocol_error_reply_log_event_close)
 	ck_assert_int_eq(H.last_event, RKV_EVENT_PROTOCOL_ERROR);
 	ck_assert_str_eq(H.event_detail, "Protocol error: invalid bulk length");
 	ck_assert_int_eq(H.last_level, RKV_LOG_VERBOSE);
-	ck_assert_msg(strstr(H.log, "Protocol error (invalid bulk length) from "
-				    "client: id=1 addr=127.0.0.1:6000") == H.log,
+	ck_assert_msg(strstr(H.log,
+			     "Protocol error (invalid bulk length) from "
+			     "client: id=1 addr=127.0.0.1:6000") == H.log,
 		      "log: %s", H.log);
-	ck_assert_ptr_nonnull(strstr(H.log, "Query buffer during protocol error: '*1..$-5..PING..'"));
+	ck_assert_ptr_nonnull(strstr(
+	    H.log, "Query buffer during protocol error: '*1..$-5..PING..'"));
 }
 END_TEST
 
 START_TEST(unknown_command_and_arity)
 {
 	ck_assert_int_eq(feed("NOPE a b\r\nECHO\r\nPING a b\r\nTIME x\r\n"), 0);
-	assert_out("-ERR unknown command 'NOPE', with args beginning with: 'a' 'b' \r\n"
+	assert_out("-ERR unknown command 'NOPE', with args beginning with: 'a' "
+		   "'b' \r\n"
 		   "-ERR wrong number of arguments for 'echo' command\r\n"
 		   "-ERR wrong number of arguments for 'ping' command\r\n"
 		   "-ERR wrong number of arguments for 'time' command\r\n");
@@ -267,9 +271,10 @@ START_TEST(unknown_command_args_truncated_like_redis)
 	ck_assert_int_eq(feed(req), 0);
 	/* Redis 7.0 quotes arguments until 128 bytes of them are written:
 	 * the first is cut to 128 - 0 bytes, and the loop stops. */
-	snprintf(expect, sizeof(expect),
-		 "-ERR unknown command 'x', with args beginning with: '%.128s' \r\n",
-		 big);
+	snprintf(
+	    expect, sizeof(expect),
+	    "-ERR unknown command 'x', with args beginning with: '%.128s' \r\n",
+	    big);
 	assert_out(expect);
 }
 END_TEST
@@ -282,9 +287,12 @@ START_TEST(hello_switches_protocol)
 		   "-ERR Syntax error in HELLO option 'FOO'\r\n");
 	H.outlen = 0;
 	ck_assert_int_eq(feed("HELLO 3 SETNAME app\r\n"), 0);
-	ck_assert(memcmp(H.out, "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n", 26) == 0);
-	ck_assert_ptr_nonnull(memmem(H.out, H.outlen, "$5\r\nproto\r\n:3\r\n", 15));
-	ck_assert_ptr_nonnull(memmem(H.out, H.outlen, "$2\r\nid\r\n:1\r\n", 12));
+	ck_assert(memcmp(H.out, "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n", 26) ==
+		  0);
+	ck_assert_ptr_nonnull(
+	    memmem(H.out, H.outlen, "$5\r\nproto\r\n:3\r\n", 15));
+	ck_assert_ptr_nonnull(
+	    memmem(H.out, H.outlen, "$2\r\nid\r\n:1\r\n", 12));
 	H.outlen = 0;
 	ck_assert_int_eq(feed("HELLO 2\r\n"), 0);
 	ck_assert(memcmp(H.out, "*14\r\n", 5) == 0);
@@ -353,8 +361,8 @@ static void c_free(void *p, void *ud)
 
 START_TEST(allocator_hooks_see_every_allocation)
 {
-	counting cnt = { 0, 0, -1 };
-	rkv_allocator a = { c_malloc, c_realloc, c_free, &cnt };
+	counting cnt = {0, 0, -1};
+	rkv_allocator a = {c_malloc, c_realloc, c_free, &cnt};
 	rkv_options *o;
 
 	teardown();
@@ -367,7 +375,8 @@ START_TEST(allocator_hooks_see_every_allocation)
 	ck_assert_int_eq(feed("*3\r\n$4\r\nECHO\r\n$1\r\nx"), 0);
 	ck_assert_int_eq(feed("\r\n$1\r\n"), 0);
 	ck_assert_int_eq(feed("y\r\n"), 0);
-	ck_assert_int_eq(feed("x a b c d e f g h i j k l m n o p q r s t u\r\n"), 0);
+	ck_assert_int_eq(
+	    feed("x a b c d e f g h i j k l m n o p q r s t u\r\n"), 0);
 	ck_assert_int_eq(feed("PING \"quoted\"\r\n"), 0);
 	ck_assert_ptr_nonnull(memmem(H.out, H.outlen, "$6\r\nquoted\r\n", 12));
 	ck_assert_int_gt(cnt.total, 2);
@@ -379,8 +388,8 @@ END_TEST
 
 START_TEST(allocation_failure_closes_connection_cleanly)
 {
-	counting cnt = { 0, 0, -1 };
-	rkv_allocator a = { c_malloc, c_realloc, c_free, &cnt };
+	counting cnt = {0, 0, -1};
+	rkv_allocator a = {c_malloc, c_realloc, c_free, &cnt};
 	rkv_options *o;
 
 	teardown();
@@ -412,7 +421,8 @@ START_TEST(nodes_are_independent)
 	rkv_callbacks_free(cbs);
 	ck_assert_int_eq(rkv_conn_new(n2, &c2, NULL), 0);
 	ck_assert_uint_eq(rkv_conn_id(c2), 1); /* ids are per node */
-	ck_assert_int_eq(rkv_conn_recv(c2, (const uint8_t *)"ECHO b\r\n", 8), 0);
+	ck_assert_int_eq(rkv_conn_recv(c2, (const uint8_t *)"ECHO b\r\n", 8),
+			 0);
 	ck_assert_int_eq(feed("ECHO a\r\n"), 0);
 	assert_out("$1\r\na\r\n");
 	ck_assert_uint_eq(h2.outlen, 7);

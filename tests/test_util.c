@@ -26,9 +26,18 @@ END_TEST
 START_TEST(string2ll_rejects_what_redis_rejects)
 {
 	long long v;
-	const char *bad[] = { "",    "+1", "01",  "-0", "-",   " 1",
-			      "1 ",  "1a", "0x1", "9223372036854775808",
-			      "-9223372036854775809", "99999999999999999999" };
+	const char *bad[] = {"",
+			     "+1",
+			     "01",
+			     "-0",
+			     "-",
+			     " 1",
+			     "1 ",
+			     "1a",
+			     "0x1",
+			     "9223372036854775808",
+			     "-9223372036854775809",
+			     "99999999999999999999"};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
 		ck_assert_msg(!s2ll(bad[i], &v), "accepted '%s'", bad[i]);
@@ -37,7 +46,7 @@ END_TEST
 
 START_TEST(ll2str_round_trips)
 {
-	long long vals[] = { 0, 1, -1, 10, 99, LLONG_MAX, LLONG_MIN, 123456789 };
+	long long vals[] = {0, 1, -1, 10, 99, LLONG_MAX, LLONG_MIN, 123456789};
 	char buf[RKV_LLSTR_SIZE];
 
 	for (size_t i = 0; i < sizeof(vals) / sizeof(*vals); i++) {
