@@ -140,7 +140,9 @@ static inline int req_header(rkv_req_parser *p, const char *h, size_t avail,
 		return HDR_AGAIN;
 	p->scanned = 0;
 	*hdrlen = (size_t)(cr + 2 - h);
-	if (!rkv_string2ll(h + 1, (size_t)(cr - (h + 1)), n))
+	/* cr == h when the line itself starts with CR (a bulk header where
+	 * '$' was expected): no number at all. */
+	if (cr == h || !rkv_string2ll(h + 1, (size_t)(cr - (h + 1)), n))
 		return HDR_BADNUM;
 	return HDR_OK;
 }

@@ -6,12 +6,13 @@
 
 bool rkv_string2ll(const char *s, size_t len, long long *out)
 {
-	const char *p = s, *end = s + len;
+	const char *p = s, *end;
 	bool neg = false;
 	unsigned long long v;
 
 	if (len == 0 || len > 20)
 		return false;
+	end = s + len;
 	if (len == 1 && p[0] == '0') {
 		*out = 0;
 		return true;

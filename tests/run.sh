@@ -5,7 +5,7 @@
 #   2. gcc build with -Werror: unit suites + corpus replay (fuzz-smoke);
 #   3. gcc ASan+UBSan build: the same suites;
 #   4. valgrind (leak check) over every unit test binary;
-#   5. clang build with -Werror: unit suites;
+#   5. clang ASan+UBSan build with -Werror: the same suites;
 #   6. where clang has libFuzzer: each fuzz harness for RKV_FUZZ_SECONDS (60).
 # Exits non-zero on the first failure; ends with "N passed, N failed".
 set -euo pipefail
@@ -109,9 +109,11 @@ passed=$((passed + vg_ok))
 summary+=("valgrind: $vg_ok passed, 0 failed")
 
 if command -v clang >/dev/null; then
-	echo "== clang, -Werror"
-	CC=clang setup "$out/clang" -Dwerror=true
-	run_suites "$out/clang" "clang" --suite unit --suite fuzz-smoke
+	# clang's UBSan checks more than gcc's (pointer overflow, for one).
+	echo "== clang, -Werror, ASan+UBSan"
+	CC=clang setup "$out/clang" -Dwerror=true -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dc_args=-fno-sanitize-recover=all
+	run_suites "$out/clang" "clang-asan-ubsan" --suite unit --suite fuzz-smoke
 
 	echo "== libFuzzer, ${fuzz_seconds}s per harness"
 	if echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n){(void)d;(void)n;return 0;}' |
