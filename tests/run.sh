@@ -120,7 +120,8 @@ if command -v clang >/dev/null; then
 		clang -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then
 		CC=clang setup "$out/fuzz" -Dfuzz=true -Dtests=false -Dexamples=false \
 			-Db_sanitize=address,undefined -Db_lundef=false \
-			-Dc_args=-fsanitize=fuzzer-no-link -Dwerror=true
+			-Dc_args=-fsanitize=fuzzer-no-link,-fno-sanitize-recover=all \
+			-Dwerror=true
 		for h in "$out"/fuzz/fuzz/fuzz_*; do
 			[ -x "$h" ] || continue
 			name=$(basename "$h")
