@@ -93,7 +93,7 @@ run_suites "$out/asan" "gcc-asan-ubsan" --suite unit --suite fuzz-smoke
 echo "== valgrind, unit test binaries"
 vg_ok=0
 for t in "$out"/gcc/tests/test_*; do
-	[ -x "$t" ] || continue
+	[ -f "$t" ] && [ -x "$t" ] || continue
 	if CK_FORK=no valgrind -q --leak-check=full --show-leak-kinds=all \
 		--errors-for-leak-kinds=all --error-exitcode=1 "$t" >"$t.vg.log" 2>&1; then
 		vg_ok=$((vg_ok + 1))
@@ -120,7 +120,7 @@ if command -v clang >/dev/null; then
 		clang -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then
 		CC=clang setup "$out/fuzz" -Dfuzz=true -Dtests=false -Dexamples=false \
 			-Db_sanitize=address,undefined -Db_lundef=false \
-			-Dc_args=-fsanitize=fuzzer-no-link,-fno-sanitize-recover=all \
+			"-Dc_args=['-fsanitize=fuzzer-no-link','-fno-sanitize-recover=all']" \
 			-Dwerror=true
 		for h in "$out"/fuzz/fuzz/fuzz_*; do
 			[ -x "$h" ] || continue
