@@ -123,7 +123,7 @@ if command -v clang >/dev/null; then
 			"-Dc_args=['-fsanitize=fuzzer-no-link','-fno-sanitize-recover=all']" \
 			-Dwerror=true
 		for h in "$out"/fuzz/fuzz/fuzz_*; do
-			[ -x "$h" ] || continue
+			[ -f "$h" ] && [ -x "$h" ] || continue
 			name=$(basename "$h")
 			corpus=$root/fuzz/corpus/${name#fuzz_resp_}
 			work=$(mktemp -d)
