@@ -264,6 +264,11 @@ RKV_API int rkv_options_set_allocator(rkv_options *opts,
  * Default: 0. */
 RKV_API void rkv_options_set_seed(rkv_options *opts, uint64_t seed);
 
+/* `databases`: how many numbered databases the node has (SELECT 0..n-1).
+ * Default 16, as Redis. Returns 0 or RKV_ERR_INVALID (below 1 or above
+ * 1000000). */
+RKV_API int rkv_options_set_databases(rkv_options *opts, int count);
+
 /* `proto-max-bulk-len`: the largest bulk string a client may send, in bytes.
  * Default 512 MB, as Redis. Returns 0 or RKV_ERR_INVALID (below 1 MB, as Redis
  * refuses). */

@@ -1,32 +1,48 @@
-/* The command table and the connection-level commands. Each row names a
- * command, its arity (Redis convention: N exact, -N at least N, command name
- * included) and its implementation; lookup is case-insensitive. The keyspace
- * families join this table as they land. */
+/* The command table, dispatch, shared reply helpers and the
+ * connection-level commands. Each table row names a command, its arity
+ * (Redis convention: N exact, -N at least N, command name included), flags,
+ * key positions and implementation. Rows are sorted by name and looked up
+ * by binary search, case-insensitively. */
+#include "commands.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "node.h"
 #include "util.h"
 
-typedef void (*command_proc)(rkv_conn *c, size_t argc, const rkv_slice *argv);
-
-typedef struct command {
-	const char *name;
-	int arity;
-	command_proc proc;
-} command;
-
-static void reply_ok(rkv_conn *c)
+bool rkv_arg_is(const rkv_slice *a, const char *lower)
 {
-	rkv_buf_append(&c->obuf, "+OK\r\n", 5);
+	return rkv_caseeq(a->ptr, a->len, lower);
 }
 
-static void cmd_ping(rkv_conn *c, size_t argc, const rkv_slice *argv)
+bool rkv_arg_ll(rkv_conn *c, const rkv_slice *a, long long *v)
+{
+	if (rkv_string2ll(a->ptr, a->len, v))
+		return true;
+	rkv_resp_add_errorf(&c->obuf,
+			    "value is not an integer or out of range");
+	return false;
+}
+
+void rkv_reply_arity(rkv_conn *c, const char *cmd_name)
+{
+	rkv_resp_add_errorf(
+	    &c->obuf, "wrong number of arguments for '%s' command", cmd_name);
+}
+
+void rkv_reply_entry(rkv_conn *c, const rkv_entry *e)
+{
+	char buf[RKV_LLSTR_SIZE];
+	size_t len;
+	const char *s = rkv_entry_str(e, buf, &len);
+
+	rkv_resp_add_bulk(&c->obuf, s, len);
+}
+
+void rkv_cmd_ping(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	if (argc > 2) {
-		rkv_resp_add_error(
-		    &c->obuf, "wrong number of arguments for 'ping' command",
-		    44);
+		rkv_reply_arity(c, "ping");
 		return;
 	}
 	if (argc == 1)
@@ -35,21 +51,21 @@ static void cmd_ping(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		rkv_resp_add_bulk(&c->obuf, argv[1].ptr, argv[1].len);
 }
 
-static void cmd_echo(rkv_conn *c, size_t argc, const rkv_slice *argv)
+void rkv_cmd_echo(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	(void)argc;
 	rkv_resp_add_bulk(&c->obuf, argv[1].ptr, argv[1].len);
 }
 
-static void cmd_quit(rkv_conn *c, size_t argc, const rkv_slice *argv)
+void rkv_cmd_quit(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	(void)argc;
 	(void)argv;
-	reply_ok(c);
+	rkv_reply_ok(c);
 	c->closing = true;
 }
 
-static void cmd_time(rkv_conn *c, size_t argc, const rkv_slice *argv)
+void rkv_cmd_time(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	int64_t us = rkv_node_now_us(c->node);
 	char sec[RKV_LLSTR_SIZE], usec[RKV_LLSTR_SIZE];
@@ -63,18 +79,13 @@ static void cmd_time(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	rkv_resp_add_bulk(&c->obuf, usec, nu);
 }
 
-static bool arg_is(const rkv_slice *a, const char *lower)
-{
-	return rkv_caseeq(a->ptr, a->len, lower);
-}
-
 static void add_bulk_cstr(rkv_conn *c, const char *s)
 {
 	rkv_resp_add_bulk(&c->obuf, s, strlen(s));
 }
 
 /* HELLO [protover [AUTH username password] [SETNAME clientname]] */
-static void cmd_hello(rkv_conn *c, size_t argc, const rkv_slice *argv)
+void rkv_cmd_hello(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	long long ver = 0;
 	const rkv_slice *name = NULL;
@@ -96,11 +107,11 @@ static void cmd_hello(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	for (; j < argc; j++) {
 		size_t more = argc - j - 1;
 
-		if (arg_is(&argv[j], "auth") && more >= 2) {
+		if (rkv_arg_is(&argv[j], "auth") && more >= 2) {
 			/* No password is configured yet: the default user
 			 * accepts any password, as Redis's nopass user does. */
 			j += 2;
-		} else if (arg_is(&argv[j], "setname") && more >= 1) {
+		} else if (rkv_arg_is(&argv[j], "setname") && more >= 1) {
 			name = &argv[++j];
 			for (size_t i = 0; i < name->len; i++) {
 				if (name->ptr[i] <= ' ' || name->ptr[i] > '~') {
@@ -142,19 +153,105 @@ static void cmd_hello(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	rkv_resp_add_array(&c->obuf, 0);
 }
 
-static const command command_table[] = {
-    {"echo", 2, cmd_echo},  {"hello", -1, cmd_hello}, {"ping", -1, cmd_ping},
-    {"quit", -1, cmd_quit}, {"time", 1, cmd_time},
+/* SELECT index */
+void rkv_cmd_select(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	long long id;
+
+	(void)argc;
+	if (!rkv_arg_ll(c, &argv[1], &id))
+		return;
+	if (id < 0 || id >= c->node->ks.ndb) {
+		rkv_resp_add_errorf(&c->obuf, "DB index is out of range");
+		return;
+	}
+	c->db = (int)id;
+	rkv_reply_ok(c);
+}
+
+#define W RKV_CMD_WRITE
+#define R RKV_CMD_READONLY
+#define F RKV_CMD_FAST
+
+/* Sorted by name (checked by a unit test). */
+static const rkv_command command_table[] = {
+    {"append", 3, W, 1, 1, 1, rkv_cmd_append},
+    {"dbsize", 1, R | F, 0, 0, 0, rkv_cmd_dbsize},
+    {"decr", 2, W | F, 1, 1, 1, rkv_cmd_decr},
+    {"decrby", 3, W | F, 1, 1, 1, rkv_cmd_decrby},
+    {"del", -2, W, 1, -1, 1, rkv_cmd_del},
+    {"echo", 2, F, 0, 0, 0, rkv_cmd_echo},
+    {"exists", -2, R | F, 1, -1, 1, rkv_cmd_exists},
+    {"expire", -3, W | F, 1, 1, 1, rkv_cmd_expire},
+    {"expireat", -3, W | F, 1, 1, 1, rkv_cmd_expireat},
+    {"expiretime", 2, R | F, 1, 1, 1, rkv_cmd_expiretime},
+    {"flushall", -1, W, 0, 0, 0, rkv_cmd_flushall},
+    {"flushdb", -1, W, 0, 0, 0, rkv_cmd_flushdb},
+    {"get", 2, R | F, 1, 1, 1, rkv_cmd_get},
+    {"getdel", 2, W | F, 1, 1, 1, rkv_cmd_getdel},
+    {"getset", 3, W | F, 1, 1, 1, rkv_cmd_getset},
+    {"hello", -1, F, 0, 0, 0, rkv_cmd_hello},
+    {"incr", 2, W | F, 1, 1, 1, rkv_cmd_incr},
+    {"incrby", 3, W | F, 1, 1, 1, rkv_cmd_incrby},
+    {"mget", -2, R | F, 1, -1, 1, rkv_cmd_mget},
+    {"mset", -3, W, 1, -1, 2, rkv_cmd_mset},
+    {"msetnx", -3, W, 1, -1, 2, rkv_cmd_msetnx},
+    {"persist", 2, W | F, 1, 1, 1, rkv_cmd_persist},
+    {"pexpire", -3, W | F, 1, 1, 1, rkv_cmd_pexpire},
+    {"pexpireat", -3, W | F, 1, 1, 1, rkv_cmd_pexpireat},
+    {"pexpiretime", 2, R | F, 1, 1, 1, rkv_cmd_pexpiretime},
+    {"ping", -1, F, 0, 0, 0, rkv_cmd_ping},
+    {"psetex", 4, W, 1, 1, 1, rkv_cmd_psetex},
+    {"pttl", 2, R | F, 1, 1, 1, rkv_cmd_pttl},
+    {"quit", -1, F, 0, 0, 0, rkv_cmd_quit},
+    {"select", 2, F, 0, 0, 0, rkv_cmd_select},
+    {"set", -3, W, 1, 1, 1, rkv_cmd_set},
+    {"setex", 4, W, 1, 1, 1, rkv_cmd_setex},
+    {"setnx", 3, W | F, 1, 1, 1, rkv_cmd_setnx},
+    {"strlen", 2, R | F, 1, 1, 1, rkv_cmd_strlen},
+    {"time", 1, F, 0, 0, 0, rkv_cmd_time},
+    {"ttl", 2, R | F, 1, 1, 1, rkv_cmd_ttl},
+    {"type", 2, R | F, 1, 1, 1, rkv_cmd_type},
+    {"unlink", -2, W | F, 1, -1, 1, rkv_cmd_del},
 };
 
-static const command *command_lookup(const rkv_slice *name)
-{
-	for (size_t i = 0; i < sizeof(command_table) / sizeof(*command_table);
-	     i++) {
-		const command *cmd = &command_table[i];
+#undef W
+#undef R
+#undef F
 
-		if (rkv_caseeq(name->ptr, name->len, cmd->name))
-			return cmd;
+/* Compare name[0..len) case-insensitively with a lower-case word. */
+static int name_cmp(const char *name, size_t len, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < len && word[i]; i++) {
+		unsigned char a = (unsigned char)name[i], b;
+
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a - 'A' + 'a');
+		b = (unsigned char)word[i];
+		if (a != b)
+			return a < b ? -1 : 1;
+	}
+	if (i < len)
+		return 1;
+	return word[i] ? -1 : 0;
+}
+
+const rkv_command *rkv_command_lookup(const char *name, size_t len)
+{
+	size_t lo = 0, hi = sizeof(command_table) / sizeof(*command_table);
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int r = name_cmp(name, len, command_table[mid].name);
+
+		if (r == 0)
+			return &command_table[mid];
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
 	return NULL;
 }
@@ -195,7 +292,7 @@ static void reply_unknown_command(rkv_conn *c, size_t argc,
 
 void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	const command *cmd = command_lookup(&argv[0]);
+	const rkv_command *cmd = rkv_command_lookup(argv[0].ptr, argv[0].len);
 
 	if (!cmd) {
 		reply_unknown_command(c, argc, argv);
@@ -203,10 +300,20 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	if ((cmd->arity > 0 && (size_t)cmd->arity != argc) ||
 	    (cmd->arity < 0 && argc < (size_t)-cmd->arity)) {
-		rkv_resp_add_errorf(
-		    &c->obuf, "wrong number of arguments for '%s' command",
-		    cmd->name);
+		rkv_reply_arity(c, cmd->name);
 		return;
 	}
 	cmd->proc(c, argc, argv);
+}
+
+/* For tests: the table must stay sorted for the binary search. */
+bool rkv_command_table_sorted(void)
+{
+	size_t n = sizeof(command_table) / sizeof(*command_table);
+
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(command_table[i - 1].name, command_table[i].name) >=
+		    0)
+			return false;
+	return true;
 }

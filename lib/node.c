@@ -64,6 +64,7 @@ static void options_defaults(struct rkv_options *o)
 	memset(o, 0, sizeof(*o));
 	o->alloc = *rkv_default_allocator();
 	o->proto_max_bulk_len = RKV_PROTO_MAX_BULK_DEFAULT;
+	o->databases = RKV_DEFAULT_DATABASES;
 }
 
 int rkv_options_new(rkv_options **out)
@@ -96,6 +97,15 @@ void rkv_options_set_seed(rkv_options *opts, uint64_t seed)
 	opts->seed = seed;
 }
 
+int rkv_options_set_databases(rkv_options *opts, int count)
+{
+	/* Redis accepts 1..INT_MAX; a bound keeps the array allocation sane. */
+	if (!opts || count < 1 || count > 1000000)
+		return RKV_ERR_INVALID;
+	opts->databases = count;
+	return 0;
+}
+
 int rkv_options_set_proto_max_bulk_len(rkv_options *opts, long long bytes)
 {
 	/* Redis refuses proto-max-bulk-len below 1mb. */
@@ -114,6 +124,7 @@ int rkv_node_new(rkv_node **out, const rkv_callbacks *cbs,
 {
 	struct rkv_options defaults;
 	rkv_node *node;
+	int rc;
 
 	if (!out || !cbs)
 		return RKV_ERR_INVALID;
@@ -125,28 +136,71 @@ int rkv_node_new(rkv_node **out, const rkv_callbacks *cbs,
 	if (!node)
 		return RKV_ERR_NOMEM;
 	memset(node, 0, sizeof(*node));
-	node->alloc = opts->alloc;
+	node->host_alloc = opts->alloc;
+	rkv_mem_init(&node->mem, &opts->alloc);
 	node->cb = *cbs;
 	node->user_data = user_data;
-	node->seed = opts->seed;
+	rkv_rand_seed(&node->rng, opts->seed);
 	node->proto_max_bulk_len = opts->proto_max_bulk_len;
 	node->next_client_id = 1;
+	rc = rkv_keyspace_init(&node->ks, opts->databases, rkv_node_alloc(node),
+			       &node->rng);
+	if (rc < 0) {
+		rkv_free(&opts->alloc, node);
+		return rc;
+	}
 	*out = node;
 	return 0;
 }
 
 void rkv_node_free(rkv_node *node)
 {
-	if (node)
-		rkv_free(&node->alloc, node);
+	if (!node)
+		return;
+	rkv_keyspace_free(&node->ks);
+	rkv_free(&node->host_alloc, node);
+}
+
+/* Keys sampled by active expiry per tick. At hz 10 that is 2000 keys a
+ * second, Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP (20) times the 16
+ * databases and its "fast cycle" headroom, counted in work, not time. */
+#define ACTIVE_EXPIRE_BUDGET 200
+/* Buckets rehashed per table per tick (Redis rehashes for 1 ms). */
+#define REHASH_STEPS_PER_TICK 100
+
+static void propagate_expired(int db, const rkv_entry *e, void *ud)
+{
+	rkv_slice argv[2] = {{"DEL", 3}, {rkv_entry_key(e), e->klen}};
+
+	rkv_propagate(ud, db, 2, argv);
 }
 
 int rkv_node_tick(rkv_node *node, int64_t now_ms)
 {
 	if (!node)
 		return RKV_ERR_INVALID;
-	node->now_ms = now_ms;
+	node->tick_ms = now_ms;
+	rkv_node_snapshot_time(node);
+	rkv_keyspace_active_expire(&node->ks, node->cmd_time_ms,
+				   ACTIVE_EXPIRE_BUDGET, propagate_expired,
+				   node);
+	rkv_keyspace_upkeep(&node->ks, REHASH_STEPS_PER_TICK);
 	return 0;
+}
+
+void rkv_node_snapshot_time(rkv_node *node)
+{
+	node->cmd_time_ms = rkv_node_now_us(node) / 1000;
+}
+
+void rkv_propagate(rkv_node *node, int db, size_t argc, const rkv_slice *argv)
+{
+	(void)db;
+	(void)argc;
+	(void)argv;
+	/* The replication stream attaches here; until then only the change
+	 * counter moves. */
+	node->dirty++;
 }
 
 void *rkv_node_user_data(const rkv_node *node)
@@ -171,7 +225,7 @@ int64_t rkv_node_now_us(rkv_node *node)
 {
 	if (node->cb.clock)
 		return node->cb.clock(node, node->user_data);
-	return node->now_ms * 1000;
+	return node->tick_ms * 1000;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -184,7 +238,7 @@ int rkv_conn_new(rkv_node *node, rkv_conn **out, void *conn_user_data)
 
 	if (!node || !out)
 		return RKV_ERR_INVALID;
-	c = rkv_malloc(&node->alloc, sizeof(*c));
+	c = rkv_malloc(rkv_node_alloc(node), sizeof(*c));
 	if (!c)
 		return RKV_ERR_NOMEM;
 	memset(c, 0, sizeof(*c));
@@ -192,10 +246,10 @@ int rkv_conn_new(rkv_node *node, rkv_conn **out, void *conn_user_data)
 	c->user_data = conn_user_data;
 	c->id = node->next_client_id++;
 	c->proto = 2;
-	rkv_req_parser_init(&c->parser, &node->alloc);
+	rkv_req_parser_init(&c->parser, rkv_node_alloc(node));
 	c->parser.max_bulk = node->proto_max_bulk_len;
-	rkv_buf_init(&c->qbuf, &node->alloc);
-	rkv_buf_init(&c->obuf, &node->alloc);
+	rkv_buf_init(&c->qbuf, rkv_node_alloc(node));
+	rkv_buf_init(&c->obuf, rkv_node_alloc(node));
 	node->nconns++;
 	*out = c;
 	return 0;
@@ -209,7 +263,7 @@ void rkv_conn_free(rkv_conn *c)
 	rkv_buf_free(&c->qbuf);
 	rkv_buf_free(&c->obuf);
 	c->node->nconns--;
-	rkv_free(&c->node->alloc, c);
+	rkv_free(rkv_node_alloc(c->node), c);
 }
 
 int rkv_conn_set_addr(rkv_conn *c, const char *addr)
@@ -356,6 +410,7 @@ int rkv_conn_recv(rkv_conn *c, const uint8_t *data, size_t len)
 		return RKV_ERR_INVALID;
 	if (c->closing)
 		return RKV_ERR_CLOSED;
+	rkv_node_snapshot_time(c->node);
 	if (c->qbuf.len == 0) {
 		/* Common case: parse the host's buffer in place, keep only an
 		 * incomplete tail. */

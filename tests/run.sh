@@ -2,7 +2,8 @@
 # Runs every rkv test from a fresh clone on Debian 12 (this is the README's
 # test command, and what .ci/run calls):
 #   1. installs missing build dependencies with apt-get;
-#   2. gcc build with -Werror: unit suites + corpus replay (fuzz-smoke);
+#   2. gcc build with -Werror: unit suites, corpus replay (fuzz-smoke) and
+#      integration tests against real redis-server processes;
 #   3. gcc ASan+UBSan build: the same suites;
 #   4. valgrind (leak check) over every unit test binary;
 #   5. clang ASan+UBSan build with -Werror: the same suites;
@@ -23,6 +24,10 @@ command -v cc >/dev/null || need+=(gcc)
 command -v valgrind >/dev/null || need+=(valgrind)
 pkg-config --exists check 2>/dev/null || need+=(check)
 pkg-config --exists hiredis 2>/dev/null || need+=(libhiredis-dev)
+# Interop: real Redis processes to compare against (started on free
+# loopback ports by the integration tests, stopped by PID).
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v redis-cli >/dev/null || need+=(redis-tools)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "== installing: ${need[*]}"
 	sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -68,7 +73,7 @@ setup() {
 
 echo "== gcc, -Werror"
 CC=gcc setup "$out/gcc" -Dwerror=true -Dbench=true
-run_suites "$out/gcc" "gcc" --suite unit --suite fuzz-smoke
+run_suites "$out/gcc" "gcc" --suite unit --suite fuzz-smoke --suite integration
 
 # The benchmark is not a test, but it verifies every parse against the
 # generated totals: a short run keeps it building and correct.
@@ -88,7 +93,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 CC=gcc setup "$out/asan" -Dwerror=true -Db_sanitize=address,undefined \
 	-Db_lundef=false -Dc_args=-fno-sanitize-recover=all
-run_suites "$out/asan" "gcc-asan-ubsan" --suite unit --suite fuzz-smoke
+run_suites "$out/asan" "gcc-asan-ubsan" --suite unit --suite fuzz-smoke --suite integration
 
 echo "== valgrind, unit test binaries"
 vg_ok=0
@@ -113,7 +118,7 @@ if command -v clang >/dev/null; then
 	echo "== clang, -Werror, ASan+UBSan"
 	CC=clang setup "$out/clang" -Dwerror=true -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dc_args=-fno-sanitize-recover=all
-	run_suites "$out/clang" "clang-asan-ubsan" --suite unit --suite fuzz-smoke
+	run_suites "$out/clang" "clang-asan-ubsan" --suite unit --suite fuzz-smoke --suite integration
 
 	echo "== libFuzzer, ${fuzz_seconds}s per harness"
 	if echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n){(void)d;(void)n;return 0;}' |

@@ -1,0 +1,118 @@
+/* The command engine's shared pieces: the table row, and the helpers every
+ * command family uses to read arguments and write Redis's replies. Each
+ * family (connection, keys, strings, ...) lives in its own cmd_*.c file; the
+ * table in commands.c lists them all. */
+#ifndef RKV_COMMANDS_H
+#define RKV_COMMANDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "node.h"
+
+/* Command flags (a subset of Redis's, growing as needed). */
+#define RKV_CMD_WRITE	 0x01 /* may modify the keyspace */
+#define RKV_CMD_READONLY 0x02 /* reads the keyspace */
+#define RKV_CMD_FAST	 0x04 /* O(1) or O(log N) */
+
+typedef void (*rkv_command_proc)(rkv_conn *c, size_t argc,
+				 const rkv_slice *argv);
+
+typedef struct rkv_command {
+	const char *name; /* lower case */
+	int arity; /* N: exactly N arguments; -N: at least N (name included) */
+	unsigned flags;
+	/* Key positions, as COMMAND INFO reports them: first, last (-1: the
+	 * last argument) and step; 0, 0, 0 for no keys. */
+	int first_key, last_key, key_step;
+	rkv_command_proc proc;
+} rkv_command;
+
+/* The command named name[0..len), case-insensitive, or NULL. */
+const rkv_command *rkv_command_lookup(const char *name, size_t len);
+
+/* True if the table is sorted by name (a unit test checks it). */
+bool rkv_command_table_sorted(void);
+
+static inline rkv_buf *rkv_out(rkv_conn *c)
+{
+	return &c->obuf;
+}
+
+static inline void rkv_reply_ok(rkv_conn *c)
+{
+	rkv_buf_append(&c->obuf, "+OK\r\n", 5);
+}
+
+static inline void rkv_reply_null(rkv_conn *c)
+{
+	rkv_resp_add_null(&c->obuf, c->proto);
+}
+
+static inline void rkv_reply_syntax_error(rkv_conn *c)
+{
+	rkv_resp_add_error(&c->obuf, "syntax error", 12);
+}
+
+/* The wall-clock time (ms) commands of this batch see. */
+static inline int64_t rkv_cmd_now(const rkv_conn *c)
+{
+	return c->node->cmd_time_ms;
+}
+
+/* True if a equals the lower-case word, ignoring ASCII case. */
+bool rkv_arg_is(const rkv_slice *a, const char *lower);
+
+/* Parse a as a long long; on failure reply "ERR value is not an integer or
+ * out of range" and return false. */
+bool rkv_arg_ll(rkv_conn *c, const rkv_slice *a, long long *v);
+
+/* The arity error for cmd_name: "ERR wrong number of arguments for 'x'
+ * command". */
+void rkv_reply_arity(rkv_conn *c, const char *cmd_name);
+
+/* Reply with an entry's string value as a bulk string. */
+void rkv_reply_entry(rkv_conn *c, const rkv_entry *e);
+
+/* Command families. */
+void rkv_cmd_ping(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_echo(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_quit(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_hello(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_time(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_select(rkv_conn *, size_t, const rkv_slice *);
+
+void rkv_cmd_dbsize(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_flushdb(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_flushall(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_del(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_exists(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_type(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_expire(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_pexpire(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_expireat(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_pexpireat(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_ttl(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_pttl(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_expiretime(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_pexpiretime(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_persist(rkv_conn *, size_t, const rkv_slice *);
+
+void rkv_cmd_get(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_set(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_setnx(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_setex(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_psetex(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_getset(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_getdel(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_mget(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_mset(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_msetnx(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_incr(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_decr(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_incrby(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_decrby(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_append(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_strlen(rkv_conn *, size_t, const rkv_slice *);
+
+#endif

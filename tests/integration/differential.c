@@ -1,0 +1,288 @@
+/* Differential test: the same command script goes to a real redis-server
+ * (started here on a free loopback port, stopped by PID) and to an
+ * in-process rkv node; every reply must be byte-identical.
+ *
+ *   differential <redis-server path> <script file>
+ *
+ * The script has one inline command per line (Redis's inline quoting; blank
+ * lines and lines starting with '#' are skipped). Each command is sent to
+ * both as a multibulk request. Output: one line per mismatch, then
+ * "N passed, N failed". */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "resp.h"
+#include "rkv.h"
+
+static pid_t redis_pid = -1;
+
+static void stop_redis(void)
+{
+	if (redis_pid > 0) {
+		kill(redis_pid, SIGTERM);
+		waitpid(redis_pid, NULL, 0);
+		redis_pid = -1;
+	}
+}
+
+static void on_signal(int sig)
+{
+	stop_redis();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static int free_port(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
+		perror("free_port");
+		exit(2);
+	}
+	port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+static int64_t now_ms(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Start redis-server and connect to it, polling until a deadline. */
+static int start_redis(const char *path)
+{
+	char portstr[16];
+	int port = free_port(), fd = -1;
+	int64_t deadline = now_ms(CLOCK_MONOTONIC) + 10000;
+	struct sockaddr_in a = {.sin_family = AF_INET};
+
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	redis_pid = fork();
+	if (redis_pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		dup2(devnull, 1);
+		execl(path, path, "--port", portstr, "--bind", "127.0.0.1",
+		      "--save", "", "--appendonly", "no", "--daemonize", "no",
+		      (char *)NULL);
+		_exit(127);
+	}
+	if (redis_pid < 0) {
+		perror("fork");
+		exit(2);
+	}
+	a.sin_port = htons((uint16_t)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	while (now_ms(CLOCK_MONOTONIC) < deadline) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
+			return fd;
+		close(fd);
+		if (waitpid(redis_pid, NULL, WNOHANG) == redis_pid) {
+			redis_pid = -1;
+			fprintf(stderr, "redis-server exited at start-up\n");
+			exit(2);
+		}
+		usleep(
+		    10000); /* polling with a deadline, not synchronisation */
+	}
+	fprintf(stderr, "redis-server did not accept connections in 10 s\n");
+	exit(2);
+}
+
+/* One complete reply from the socket, using rkv's tokenizer to know where
+ * it ends. */
+static size_t read_reply(int fd, char *buf, size_t cap)
+{
+	static char pending[1 << 20];
+	static size_t plen;
+	rkv_reply_parser p;
+	size_t off = 0;
+
+	rkv_reply_parser_init(&p);
+	for (;;) {
+		rkv_resp_token tok;
+		size_t used;
+		int r =
+		    rkv_reply_next(&p, pending + off, plen - off, &used, &tok);
+
+		if (r == RKV_RESP_DONE) {
+			off += used;
+			if (tok.end)
+				break;
+			continue;
+		}
+		if (r < 0) {
+			fprintf(stderr, "bad reply from redis: %s\n", p.errmsg);
+			exit(2);
+		}
+		if (plen == sizeof(pending)) {
+			fprintf(stderr, "reply too large\n");
+			exit(2);
+		}
+		ssize_t n = read(fd, pending + plen, sizeof(pending) - plen);
+
+		if (n <= 0) {
+			fprintf(stderr, "redis closed the connection\n");
+			exit(2);
+		}
+		plen += (size_t)n;
+	}
+	if (off > cap)
+		off = cap;
+	memcpy(buf, pending, off);
+	memmove(pending, pending + off, plen - off);
+	plen -= off;
+	return off;
+}
+
+static char rkv_out[1 << 20];
+static size_t rkv_outlen;
+
+static int64_t on_send(rkv_node *n, rkv_conn *c, const uint8_t *d, size_t len,
+		       void *ud)
+{
+	(void)n;
+	(void)c;
+	(void)ud;
+	if (len > sizeof(rkv_out) - rkv_outlen)
+		len = sizeof(rkv_out) - rkv_outlen;
+	memcpy(rkv_out + rkv_outlen, d, len);
+	rkv_outlen += len;
+	return (int64_t)len;
+}
+
+static int64_t on_clock(rkv_node *n, void *ud)
+{
+	struct timespec ts;
+
+	(void)n;
+	(void)ud;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void print_escaped(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\r')
+			fputs("\\r", stdout);
+		else if (s[i] == '\n')
+			fputs("\\n", stdout);
+		else if ((unsigned char)s[i] < 0x20)
+			printf("\\x%02x", (unsigned char)s[i]);
+		else
+			putchar(s[i]);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static char req[1 << 16], theirs[1 << 20];
+	rkv_req_parser parser;
+	rkv_callbacks *cbs;
+	rkv_node *node;
+	rkv_conn *conn;
+	FILE *script;
+	char line[4096];
+	int fd, passed = 0, failed = 0, lineno = 0;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s REDIS_SERVER SCRIPT\n", argv[0]);
+		return 2;
+	}
+	script = fopen(argv[2], "r");
+	if (!script) {
+		perror(argv[2]);
+		return 2;
+	}
+	atexit(stop_redis);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	fd = start_redis(argv[1]);
+
+	rkv_callbacks_new(&cbs);
+	rkv_callbacks_set_send(cbs, on_send);
+	rkv_callbacks_set_clock(cbs, on_clock);
+	if (rkv_node_new(&node, cbs, NULL, NULL) < 0 ||
+	    rkv_conn_new(node, &conn, NULL) < 0)
+		return 2;
+	rkv_callbacks_free(cbs);
+	rkv_req_parser_init(&parser, rkv_default_allocator());
+
+	while (fgets(line, sizeof(line), script)) {
+		size_t used, rlen = 0, tlen;
+		int r;
+
+		lineno++;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		/* The script line, split with Redis's inline rules. */
+		r = rkv_req_parse(&parser, line, strlen(line), &used);
+		if (r != RKV_RESP_DONE) {
+			fprintf(stderr, "line %d: cannot parse\n", lineno);
+			return 2;
+		}
+		rlen +=
+		    (size_t)snprintf(req, sizeof(req), "*%zu\r\n", parser.argc);
+		for (size_t i = 0; i < parser.argc; i++) {
+			rlen +=
+			    (size_t)snprintf(req + rlen, sizeof(req) - rlen,
+					     "$%zu\r\n", parser.argv[i].len);
+			memcpy(req + rlen, parser.argv[i].ptr,
+			       parser.argv[i].len);
+			rlen += parser.argv[i].len;
+			memcpy(req + rlen, "\r\n", 2);
+			rlen += 2;
+		}
+		if (write(fd, req, rlen) != (ssize_t)rlen) {
+			perror("write");
+			return 2;
+		}
+		tlen = read_reply(fd, theirs, sizeof(theirs));
+		rkv_outlen = 0;
+		rkv_conn_recv(conn, (const uint8_t *)req, rlen);
+		if (tlen == rkv_outlen && memcmp(theirs, rkv_out, tlen) == 0) {
+			passed++;
+			continue;
+		}
+		failed++;
+		printf("MISMATCH line %d: %.*s", lineno, (int)strlen(line),
+		       line);
+		printf("  redis: ");
+		print_escaped(theirs, tlen);
+		printf("\n  rkv:   ");
+		print_escaped(rkv_out, rkv_outlen);
+		printf("\n");
+	}
+	fclose(script);
+	rkv_req_parser_free(&parser);
+	rkv_conn_free(conn);
+	rkv_node_free(node);
+	close(fd);
+	stop_redis();
+	printf("differential: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
