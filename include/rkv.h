@@ -177,10 +177,13 @@ typedef struct rkv_event {
 } rkv_event;
 
 /* Send bytes on a connection. Return how many bytes of data[0..len) the
- * transport accepted (0..len), RKV_ERR_WOULDBLOCK if it accepted none for now,
- * or any other negative value if the connection failed (the node then treats
- * the connection as closed and calls the close callback). Bytes not accepted
- * stay queued in the connection until the host calls rkv_conn_writable(). */
+ * transport accepted (1..len), 0 or RKV_ERR_WOULDBLOCK if it accepted none
+ * for now, or any other negative value if the connection failed (the node
+ * then treats the connection as closed and calls the close callback). After
+ * a short write the node calls send again with the rest, until everything is
+ * accepted or send accepts nothing; bytes not accepted stay queued until the
+ * host calls rkv_conn_writable() (a host waits for its socket to become
+ * writable only after send accepted nothing). */
 typedef int64_t (*rkv_send_cb)(rkv_node *node, rkv_conn *conn,
 			       const uint8_t *data, size_t len,
 			       void *user_data);
@@ -326,7 +329,9 @@ RKV_API void rkv_conn_free(rkv_conn *conn);
 RKV_API int rkv_conn_recv(rkv_conn *conn, const uint8_t *data, size_t len);
 
 /* The transport can take more bytes: hand queued output to `send` again.
- * Returns 0, RKV_ERR_CLOSED (the connection is closed) or RKV_ERR_INVALID. */
+ * Returns 0, RKV_ERR_CLOSED (the connection is closed, or closing and now
+ * drained: the close callback has fired), RKV_ERR_NOMEM (a reply could not
+ * be buffered earlier: the connection is closed) or RKV_ERR_INVALID. */
 RKV_API int rkv_conn_writable(rkv_conn *conn);
 
 /* Bytes of output queued on the connection and not yet accepted by `send`. */

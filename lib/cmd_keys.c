@@ -4,6 +4,7 @@
  * propagates them (relative expiries become PEXPIREAT with an absolute
  * time, an expiry in the past becomes a DEL). */
 #include <limits.h>
+#include <string.h>
 
 #include "commands.h"
 #include "util.h"
@@ -272,4 +273,358 @@ void rkv_cmd_persist(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	rkv_keyspace_set_expire(&c->node->ks, c->db, e, -1);
 	rkv_propagate(c->node, c->db, argc, argv);
 	rkv_resp_add_integer(rkv_out(c), 1);
+}
+
+/* An int argument, as Redis's getIntFromObjectOrReply: `err` for any
+ * failure when given; otherwise the integer error for a non-number and the
+ * range error for a number outside int. */
+static bool arg_int(rkv_conn *c, const rkv_slice *a, int *v, const char *err)
+{
+	long long ll;
+	bool number = rkv_string2ll(a->ptr, a->len, &ll);
+
+	if (number && ll >= INT_MIN && ll <= INT_MAX) {
+		*v = (int)ll;
+		return true;
+	}
+	if (err)
+		rkv_resp_add_errorf(rkv_out(c), "%s", err);
+	else if (number)
+		rkv_resp_add_errorf(rkv_out(c),
+				    "value is out of range, value must between "
+				    "%d and %d",
+				    INT_MIN, INT_MAX);
+	else
+		rkv_resp_add_errorf(rkv_out(c),
+				    "value is not an integer or out of range");
+	return false;
+}
+
+/* A SCAN cursor as Redis reads it, with strtoul(): an optional sign
+ * (negative values wrap), decimal digits, nothing else; no leading blank,
+ * no overflow; the empty string is cursor 0. */
+static bool parse_cursor(const rkv_slice *a, unsigned long long *cursor)
+{
+	const char *p = a->ptr, *end = a->ptr + a->len;
+	bool neg = false;
+	unsigned long long v = 0;
+
+	*cursor = 0;
+	if (p == end)
+		return true;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	if (p == end)
+		return false;
+	for (; p < end; p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (d > 9 || v > (~0ULL - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*cursor = neg ? 0 - v : v;
+	return true;
+}
+
+static bool valid_db(rkv_conn *c, int id)
+{
+	if (id >= 0 && id < c->node->ks.ndb)
+		return true;
+	rkv_resp_add_errorf(rkv_out(c), "DB index is out of range");
+	return false;
+}
+
+static bool same_key(const rkv_slice *a, const rkv_slice *b)
+{
+	return a->len == b->len && memcmp(a->ptr, b->ptr, a->len) == 0;
+}
+
+static void reply_oom(rkv_conn *c)
+{
+	rkv_resp_add_errorf(rkv_out(c), "out of memory");
+}
+
+void rkv_cmd_select(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	int id;
+
+	(void)argc;
+	if (!arg_int(c, &argv[1], &id, NULL) || !valid_db(c, id))
+		return;
+	c->db = id;
+	rkv_reply_ok(c);
+}
+
+/* RENAME / RENAMENX key newkey */
+static void rename_generic(rkv_conn *c, size_t argc, const rkv_slice *argv,
+			   bool nx)
+{
+	rkv_keyspace *ks = &c->node->ks;
+	rkv_entry *e = lookup(c, &argv[1]);
+
+	if (!e) {
+		rkv_resp_add_errorf(rkv_out(c), "no such key");
+		return;
+	}
+	if (same_key(&argv[1], &argv[2])) {
+		rkv_buf_append(rkv_out(c), nx ? ":0\r\n" : "+OK\r\n", nx ? 4 : 5);
+		return;
+	}
+	if (nx && lookup(c, &argv[2])) {
+		rkv_resp_add_integer(rkv_out(c), 0);
+		return;
+	}
+	if (rkv_keyspace_copy(ks, c->db, e, c->db, argv[2].ptr, argv[2].len,
+			      rkv_cmd_now(c), NULL) < 0) {
+		reply_oom(c);
+		return;
+	}
+	rkv_keyspace_delete(ks, c->db, argv[1].ptr, argv[1].len);
+	rkv_propagate(c->node, c->db, argc, argv);
+	rkv_buf_append(rkv_out(c), nx ? ":1\r\n" : "+OK\r\n", nx ? 4 : 5);
+}
+
+void rkv_cmd_rename(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	rename_generic(c, argc, argv, false);
+}
+
+void rkv_cmd_renamenx(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	rename_generic(c, argc, argv, true);
+}
+
+/* MOVE key db */
+void rkv_cmd_move(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	rkv_keyspace *ks = &c->node->ks;
+	int dst;
+	rkv_entry *e;
+
+	if (!arg_int(c, &argv[2], &dst, NULL) || !valid_db(c, dst))
+		return;
+	if (dst == c->db) {
+		rkv_resp_add_errorf(rkv_out(c), "source and destination "
+						"objects are the same");
+		return;
+	}
+	e = lookup(c, &argv[1]);
+	if (!e || rkv_keyspace_lookup(ks, dst, argv[1].ptr, argv[1].len,
+				      rkv_cmd_now(c))) {
+		rkv_resp_add_integer(rkv_out(c), 0);
+		return;
+	}
+	if (rkv_keyspace_copy(ks, c->db, e, dst, argv[1].ptr, argv[1].len,
+			      rkv_cmd_now(c), NULL) < 0) {
+		reply_oom(c);
+		return;
+	}
+	rkv_keyspace_delete(ks, c->db, argv[1].ptr, argv[1].len);
+	rkv_propagate(c->node, c->db, argc, argv);
+	rkv_resp_add_integer(rkv_out(c), 1);
+}
+
+/* COPY source destination [DB destination-db] [REPLACE] */
+void rkv_cmd_copy(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	rkv_keyspace *ks = &c->node->ks;
+	int dst = c->db;
+	bool replace = false;
+	rkv_entry *e;
+
+	for (size_t j = 3; j < argc; j++) {
+		if (rkv_arg_is(&argv[j], "replace")) {
+			replace = true;
+		} else if (rkv_arg_is(&argv[j], "db") && j + 1 < argc) {
+			if (!arg_int(c, &argv[j + 1], &dst, NULL))
+				return;
+			if (!valid_db(c, dst))
+				return;
+			j++;
+		} else {
+			rkv_reply_syntax_error(c);
+			return;
+		}
+	}
+	if (dst == c->db && same_key(&argv[1], &argv[2])) {
+		rkv_resp_add_errorf(rkv_out(c), "source and destination "
+						"objects are the same");
+		return;
+	}
+	e = lookup(c, &argv[1]);
+	if (!e || (!replace && rkv_keyspace_lookup(ks, dst, argv[2].ptr,
+						   argv[2].len,
+						   rkv_cmd_now(c)))) {
+		rkv_resp_add_integer(rkv_out(c), 0);
+		return;
+	}
+	if (rkv_keyspace_copy(ks, c->db, e, dst, argv[2].ptr, argv[2].len,
+			      rkv_cmd_now(c), NULL) < 0) {
+		reply_oom(c);
+		return;
+	}
+	rkv_propagate(c->node, c->db, argc, argv);
+	rkv_resp_add_integer(rkv_out(c), 1);
+}
+
+/* SWAPDB index1 index2 */
+void rkv_cmd_swapdb(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	int a, b;
+
+	if (!arg_int(c, &argv[1], &a, "invalid first DB index") ||
+	    !arg_int(c, &argv[2], &b, "invalid second DB index"))
+		return;
+	if (a < 0 || a >= c->node->ks.ndb || b < 0 || b >= c->node->ks.ndb) {
+		rkv_resp_add_errorf(rkv_out(c), "DB index is out of range");
+		return;
+	}
+	rkv_keyspace_swap(&c->node->ks, a, b);
+	rkv_propagate(c->node, c->db, argc, argv);
+	rkv_reply_ok(c);
+}
+
+void rkv_cmd_touch(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	rkv_cmd_exists(c, argc, argv);
+}
+
+void rkv_cmd_randomkey(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	rkv_entry *e = rkv_keyspace_random(&c->node->ks, c->db, rkv_cmd_now(c));
+
+	(void)argc;
+	(void)argv;
+	if (e)
+		rkv_resp_add_bulk(rkv_out(c), rkv_entry_key(e), e->klen);
+	else
+		rkv_reply_null(c);
+}
+
+/* Keys collected by KEYS and SCAN before the reply is written (its length
+ * comes first). */
+typedef struct collect {
+	rkv_conn *c;
+	const rkv_slice *pattern; /* NULL: every key */
+	const rkv_entry **keys;
+	size_t n, cap;
+	bool oom;
+} collect;
+
+static void collect_key(rkv_dict_node *node, void *ud)
+{
+	collect *k = ud;
+	const rkv_entry *e = (const rkv_entry *)node;
+
+	if (k->pattern && !rkv_glob_match(k->pattern->ptr, k->pattern->len,
+					  e->data, e->klen, false))
+		return;
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 64;
+		const rkv_entry **keys = rkv_realloc(rkv_node_alloc(k->c->node),
+						     k->keys, cap * sizeof(*keys));
+
+		if (!keys) {
+			k->oom = true;
+			return;
+		}
+		k->keys = keys;
+		k->cap = cap;
+	}
+	k->keys[k->n++] = e;
+}
+
+/* Reply with the collected keys that are still live (expired ones are
+ * skipped, as Redis's KEYS and SCAN skip them), then free the list. */
+static void reply_collected(collect *k, int64_t now)
+{
+	rkv_conn *c = k->c;
+	rkv_keyspace *ks = &c->node->ks;
+	size_t live = 0;
+
+	for (size_t i = 0; i < k->n; i++) {
+		int64_t when = rkv_keyspace_get_expire(ks, c->db, k->keys[i]);
+
+		if (when < 0 || when > now)
+			k->keys[live++] = k->keys[i];
+	}
+	rkv_resp_add_array(rkv_out(c), (long long)live);
+	for (size_t i = 0; i < live; i++)
+		rkv_resp_add_bulk(rkv_out(c), rkv_entry_key(k->keys[i]),
+				  k->keys[i]->klen);
+	rkv_free(rkv_node_alloc(c->node), k->keys);
+}
+
+static bool match_all(const rkv_slice *pattern)
+{
+	return pattern->len == 1 && pattern->ptr[0] == '*';
+}
+
+void rkv_cmd_keys(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	collect k = { c, match_all(&argv[1]) ? NULL : &argv[1], NULL, 0, 0,
+		      false };
+
+	(void)argc;
+	rkv_dict_foreach(&c->node->ks.db[c->db].keys, collect_key, &k);
+	if (k.oom) {
+		rkv_free(rkv_node_alloc(c->node), k.keys);
+		reply_oom(c);
+		return;
+	}
+	reply_collected(&k, rkv_cmd_now(c));
+}
+
+/* SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] */
+void rkv_cmd_scan(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	collect k = { c, NULL, NULL, 0, 0, false };
+	const rkv_slice *type = NULL;
+	unsigned long long cursor = 0;
+	long long count = 10, iterations;
+	char num[RKV_LLSTR_SIZE];
+
+	if (!parse_cursor(&argv[1], &cursor)) {
+		rkv_resp_add_errorf(rkv_out(c), "invalid cursor");
+		return;
+	}
+	for (size_t j = 2; j < argc; j += 2) {
+		if (j + 1 == argc) {
+			rkv_reply_syntax_error(c);
+			return;
+		}
+		if (rkv_arg_is(&argv[j], "count")) {
+			if (!rkv_arg_ll(c, &argv[j + 1], &count))
+				return;
+			if (count < 1) {
+				rkv_reply_syntax_error(c);
+				return;
+			}
+		} else if (rkv_arg_is(&argv[j], "match")) {
+			k.pattern = match_all(&argv[j + 1]) ? NULL : &argv[j + 1];
+		} else if (rkv_arg_is(&argv[j], "type")) {
+			type = &argv[j + 1];
+		} else {
+			rkv_reply_syntax_error(c);
+			return;
+		}
+	}
+	iterations = count * 10;
+	do {
+		cursor = rkv_dict_scan(&c->node->ks.db[c->db].keys, cursor,
+				       collect_key, &k);
+	} while (cursor && iterations-- > 0 && k.n < (size_t)count && !k.oom);
+	if (k.oom) {
+		rkv_free(rkv_node_alloc(c->node), k.keys);
+		reply_oom(c);
+		return;
+	}
+	/* Only strings exist yet: a TYPE filter other than string matches
+	 * nothing (the scan still advances, as in Redis). */
+	if (type && !rkv_arg_is(type, "string"))
+		k.n = 0;
+	rkv_resp_add_array(rkv_out(c), 2);
+	rkv_resp_add_bulk(rkv_out(c), num, rkv_ull2str(num, cursor));
+	reply_collected(&k, rkv_cmd_now(c));
 }

@@ -153,66 +153,59 @@ void rkv_cmd_hello(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	rkv_resp_add_array(&c->obuf, 0);
 }
 
-/* SELECT index */
-void rkv_cmd_select(rkv_conn *c, size_t argc, const rkv_slice *argv)
-{
-	long long id;
-
-	(void)argc;
-	if (!rkv_arg_ll(c, &argv[1], &id))
-		return;
-	if (id < 0 || id >= c->node->ks.ndb) {
-		rkv_resp_add_errorf(&c->obuf, "DB index is out of range");
-		return;
-	}
-	c->db = (int)id;
-	rkv_reply_ok(c);
-}
-
 #define W RKV_CMD_WRITE
 #define R RKV_CMD_READONLY
 #define F RKV_CMD_FAST
 
 /* Sorted by name (checked by a unit test). */
 static const rkv_command command_table[] = {
-    {"append", 3, W, 1, 1, 1, rkv_cmd_append},
-    {"dbsize", 1, R | F, 0, 0, 0, rkv_cmd_dbsize},
-    {"decr", 2, W | F, 1, 1, 1, rkv_cmd_decr},
-    {"decrby", 3, W | F, 1, 1, 1, rkv_cmd_decrby},
-    {"del", -2, W, 1, -1, 1, rkv_cmd_del},
-    {"echo", 2, F, 0, 0, 0, rkv_cmd_echo},
-    {"exists", -2, R | F, 1, -1, 1, rkv_cmd_exists},
-    {"expire", -3, W | F, 1, 1, 1, rkv_cmd_expire},
-    {"expireat", -3, W | F, 1, 1, 1, rkv_cmd_expireat},
-    {"expiretime", 2, R | F, 1, 1, 1, rkv_cmd_expiretime},
-    {"flushall", -1, W, 0, 0, 0, rkv_cmd_flushall},
-    {"flushdb", -1, W, 0, 0, 0, rkv_cmd_flushdb},
-    {"get", 2, R | F, 1, 1, 1, rkv_cmd_get},
-    {"getdel", 2, W | F, 1, 1, 1, rkv_cmd_getdel},
-    {"getset", 3, W | F, 1, 1, 1, rkv_cmd_getset},
-    {"hello", -1, F, 0, 0, 0, rkv_cmd_hello},
-    {"incr", 2, W | F, 1, 1, 1, rkv_cmd_incr},
-    {"incrby", 3, W | F, 1, 1, 1, rkv_cmd_incrby},
-    {"mget", -2, R | F, 1, -1, 1, rkv_cmd_mget},
-    {"mset", -3, W, 1, -1, 2, rkv_cmd_mset},
-    {"msetnx", -3, W, 1, -1, 2, rkv_cmd_msetnx},
-    {"persist", 2, W | F, 1, 1, 1, rkv_cmd_persist},
-    {"pexpire", -3, W | F, 1, 1, 1, rkv_cmd_pexpire},
-    {"pexpireat", -3, W | F, 1, 1, 1, rkv_cmd_pexpireat},
-    {"pexpiretime", 2, R | F, 1, 1, 1, rkv_cmd_pexpiretime},
-    {"ping", -1, F, 0, 0, 0, rkv_cmd_ping},
-    {"psetex", 4, W, 1, 1, 1, rkv_cmd_psetex},
-    {"pttl", 2, R | F, 1, 1, 1, rkv_cmd_pttl},
-    {"quit", -1, F, 0, 0, 0, rkv_cmd_quit},
-    {"select", 2, F, 0, 0, 0, rkv_cmd_select},
-    {"set", -3, W, 1, 1, 1, rkv_cmd_set},
-    {"setex", 4, W, 1, 1, 1, rkv_cmd_setex},
-    {"setnx", 3, W | F, 1, 1, 1, rkv_cmd_setnx},
-    {"strlen", 2, R | F, 1, 1, 1, rkv_cmd_strlen},
-    {"time", 1, F, 0, 0, 0, rkv_cmd_time},
-    {"ttl", 2, R | F, 1, 1, 1, rkv_cmd_ttl},
-    {"type", 2, R | F, 1, 1, 1, rkv_cmd_type},
-    {"unlink", -2, W | F, 1, -1, 1, rkv_cmd_del},
+	{"append", 3, W, 1, 1, 1, rkv_cmd_append},
+	{ "copy", -3, W, 1, 2, 1, rkv_cmd_copy },
+	{"dbsize", 1, R | F, 0, 0, 0, rkv_cmd_dbsize},
+	{"decr", 2, W | F, 1, 1, 1, rkv_cmd_decr},
+	{"decrby", 3, W | F, 1, 1, 1, rkv_cmd_decrby},
+	{"del", -2, W, 1, -1, 1, rkv_cmd_del},
+	{"echo", 2, F, 0, 0, 0, rkv_cmd_echo},
+	{"exists", -2, R | F, 1, -1, 1, rkv_cmd_exists},
+	{"expire", -3, W | F, 1, 1, 1, rkv_cmd_expire},
+	{"expireat", -3, W | F, 1, 1, 1, rkv_cmd_expireat},
+	{"expiretime", 2, R | F, 1, 1, 1, rkv_cmd_expiretime},
+	{"flushall", -1, W, 0, 0, 0, rkv_cmd_flushall},
+	{"flushdb", -1, W, 0, 0, 0, rkv_cmd_flushdb},
+	{"get", 2, R | F, 1, 1, 1, rkv_cmd_get},
+	{"getdel", 2, W | F, 1, 1, 1, rkv_cmd_getdel},
+	{"getset", 3, W | F, 1, 1, 1, rkv_cmd_getset},
+	{"hello", -1, F, 0, 0, 0, rkv_cmd_hello},
+	{"incr", 2, W | F, 1, 1, 1, rkv_cmd_incr},
+	{"incrby", 3, W | F, 1, 1, 1, rkv_cmd_incrby},
+	{ "keys", 2, R, 0, 0, 0, rkv_cmd_keys },
+	{"mget", -2, R | F, 1, -1, 1, rkv_cmd_mget},
+	{ "move", 3, W | F, 1, 1, 1, rkv_cmd_move },
+	{"mset", -3, W, 1, -1, 2, rkv_cmd_mset},
+	{"msetnx", -3, W, 1, -1, 2, rkv_cmd_msetnx},
+	{"persist", 2, W | F, 1, 1, 1, rkv_cmd_persist},
+	{"pexpire", -3, W | F, 1, 1, 1, rkv_cmd_pexpire},
+	{"pexpireat", -3, W | F, 1, 1, 1, rkv_cmd_pexpireat},
+	{"pexpiretime", 2, R | F, 1, 1, 1, rkv_cmd_pexpiretime},
+	{"ping", -1, F, 0, 0, 0, rkv_cmd_ping},
+	{"psetex", 4, W, 1, 1, 1, rkv_cmd_psetex},
+	{"pttl", 2, R | F, 1, 1, 1, rkv_cmd_pttl},
+	{"quit", -1, F, 0, 0, 0, rkv_cmd_quit},
+	{ "randomkey", 1, R, 0, 0, 0, rkv_cmd_randomkey },
+	{ "rename", 3, W, 1, 2, 1, rkv_cmd_rename },
+	{ "renamenx", 3, W | F, 1, 2, 1, rkv_cmd_renamenx },
+	{ "scan", -2, R, 0, 0, 0, rkv_cmd_scan },
+	{"select", 2, F, 0, 0, 0, rkv_cmd_select},
+	{"set", -3, W, 1, 1, 1, rkv_cmd_set},
+	{"setex", 4, W, 1, 1, 1, rkv_cmd_setex},
+	{"setnx", 3, W | F, 1, 1, 1, rkv_cmd_setnx},
+	{"strlen", 2, R | F, 1, 1, 1, rkv_cmd_strlen},
+	{ "swapdb", 3, W | F, 0, 0, 0, rkv_cmd_swapdb },
+	{"time", 1, F, 0, 0, 0, rkv_cmd_time},
+	{ "touch", -2, R | F, 1, -1, 1, rkv_cmd_touch },
+	{"ttl", 2, R | F, 1, 1, 1, rkv_cmd_ttl},
+	{"type", 2, R | F, 1, 1, 1, rkv_cmd_type},
+	{"unlink", -2, W | F, 1, -1, 1, rkv_cmd_del},
 };
 
 #undef W

@@ -97,6 +97,15 @@ void rkv_cmd_pttl(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_expiretime(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_pexpiretime(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_persist(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_rename(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_renamenx(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_move(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_copy(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_swapdb(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_touch(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_randomkey(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_keys(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_scan(rkv_conn *, size_t, const rkv_slice *);
 
 void rkv_cmd_get(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_set(rkv_conn *, size_t, const rkv_slice *);

@@ -197,6 +197,50 @@ int rkv_keyspace_set(rkv_keyspace *ks, int db, const char *key, size_t klen,
 	return 0;
 }
 
+int rkv_keyspace_copy(rkv_keyspace *ks, int src, const rkv_entry *e, int dst,
+		      const char *newkey, size_t newklen, int64_t now_ms,
+		      rkv_entry **out)
+{
+	int64_t when = rkv_keyspace_get_expire(ks, src, e);
+	char buf[RKV_LLSTR_SIZE];
+	size_t vlen;
+	const char *v = rkv_entry_str(e, buf, &vlen);
+	rkv_entry *copy;
+	int rc;
+
+	/* Only strings exist so far: a copy is a SET of the same bytes. The
+	 * other types will copy their own encodings here. */
+	rc = rkv_keyspace_set(ks, dst, newkey, newklen, v, vlen, false, now_ms,
+			      &copy);
+	if (rc < 0)
+		return rc;
+	if (when >= 0 && (rc = rkv_keyspace_set_expire(ks, dst, copy, when)) < 0) {
+		rkv_keyspace_delete(ks, dst, newkey, newklen);
+		return rc;
+	}
+	if (out)
+		*out = copy;
+	return 0;
+}
+
+rkv_entry *rkv_keyspace_random(rkv_keyspace *ks, int db, int64_t now_ms)
+{
+	rkv_db *d = &ks->db[db];
+
+	/* Redis gives up after 100 expired picks when every key is volatile
+	 * (returning one of them); bounded the same way here. */
+	for (int tries = 0; tries < 100 && rkv_dict_size(&d->keys); tries++) {
+		rkv_entry *e = (rkv_entry *)rkv_dict_random(
+		    &d->keys, rkv_rand_next(ks->rng), rkv_rand_next(ks->rng));
+		rkv_entry *live = rkv_keyspace_lookup(ks, db, e->data, e->klen,
+						      now_ms);
+
+		if (live)
+			return live;
+	}
+	return NULL;
+}
+
 bool rkv_keyspace_delete(rkv_keyspace *ks, int db, const char *key, size_t klen)
 {
 	rkv_db *d = &ks->db[db];

@@ -104,6 +104,18 @@ int rkv_keyspace_set(rkv_keyspace *ks, int db, const char *key, size_t klen,
 		     const char *val, size_t vlen, bool keep_ttl,
 		     int64_t now_ms, rkv_entry **out);
 
+/* Put a copy of entry e of db src (value and TTL) under key newkey in db
+ * dst, replacing whatever newkey holds there. e stays valid and in place
+ * (newkey must differ from e's key when src == dst). *out (may be NULL)
+ * gets the copy. Returns 0 or RKV_ERR_NOMEM (nothing changed). */
+int rkv_keyspace_copy(rkv_keyspace *ks, int src, const rkv_entry *e, int dst,
+		      const char *newkey, size_t newklen, int64_t now_ms,
+		      rkv_entry **out);
+
+/* A random live key of db, or NULL when it has none (Redis's RANDOMKEY:
+ * expired keys met on the way are deleted). */
+rkv_entry *rkv_keyspace_random(rkv_keyspace *ks, int db, int64_t now_ms);
+
 /* Delete a key. Returns true if it existed. */
 bool rkv_keyspace_delete(rkv_keyspace *ks, int db, const char *key,
 			 size_t klen);

@@ -47,6 +47,23 @@ bool rkv_string2ll(const char *s, size_t len, long long *out)
 	return true;
 }
 
+bool rkv_string2ull(const char *s, size_t len, unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (len == 0 || len > 20 || (len > 1 && s[0] == '0'))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+
+		if (d > 9 || v > (~0ULL - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
 size_t rkv_ull2str(char *dst, unsigned long long v)
 {
 	char tmp[RKV_LLSTR_SIZE];
@@ -83,4 +100,102 @@ bool rkv_caseeq(const char *s, size_t len, const char *lower)
 			return false;
 	}
 	return lower[i] == '\0';
+}
+
+static char fold(char c, bool nocase)
+{
+	return (nocase && c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Match a '[...]' class starting after its '['; *pl is advanced past the
+ * closing ']' (or to the end of the pattern if it has none, as Redis). */
+static bool class_match(const char **pp, size_t *pl, char c, bool nocase)
+{
+	const char *p = *pp;
+	size_t left = *pl;
+	bool negate = false, match = false;
+
+	if (left && *p == '^') {
+		negate = true;
+		p++, left--;
+	}
+	while (left && *p != ']') {
+		if (*p == '\\' && left >= 2) {
+			p++, left--;
+			if (fold(*p, nocase) == fold(c, nocase))
+				match = true;
+		} else if (left >= 3 && p[1] == '-') {
+			char lo = fold(p[0], nocase), hi = fold(p[2], nocase);
+			char x = fold(c, nocase);
+
+			if (lo > hi) {
+				char t = lo;
+
+				lo = hi;
+				hi = t;
+			}
+			if (x >= lo && x <= hi)
+				match = true;
+			p += 2, left -= 2;
+		} else if (fold(*p, nocase) == fold(c, nocase)) {
+			match = true;
+		}
+		p++, left--;
+	}
+	if (left) /* the ']' */
+		p++, left--;
+	*pp = p;
+	*pl = left;
+	return negate ? !match : match;
+}
+
+bool rkv_glob_match(const char *p, size_t pl, const char *s, size_t sl,
+		    bool nocase)
+{
+	/* Iterative with one backtrack point for the last '*': linear in
+	 * practice and immune to the exponential blow-up of naive recursion
+	 * on patterns like "a*a*a*a*b". */
+	const char *star_p = NULL, *star_s = NULL;
+	size_t star_pl = 0, star_sl = 0;
+
+	while (sl) {
+		if (pl && *p == '*') {
+			while (pl && *p == '*')
+				p++, pl--;
+			if (!pl)
+				return true;
+			star_p = p, star_pl = pl;
+			star_s = s, star_sl = sl;
+			continue;
+		}
+		if (pl) {
+			const char *np = p + 1;
+			size_t npl = pl - 1;
+			bool ok;
+
+			if (*p == '?') {
+				ok = true;
+			} else if (*p == '[') {
+				ok = class_match(&np, &npl, *s, nocase);
+			} else if (*p == '\\' && pl >= 2) {
+				ok = fold(p[1], nocase) == fold(*s, nocase);
+				np = p + 2, npl = pl - 2;
+			} else {
+				ok = fold(*p, nocase) == fold(*s, nocase);
+			}
+			if (ok) {
+				p = np, pl = npl;
+				s++, sl--;
+				continue;
+			}
+		}
+		if (!star_p)
+			return false;
+		/* Let the last '*' swallow one more byte and retry. */
+		p = star_p, pl = star_pl;
+		s = ++star_s, sl = --star_sl;
+	}
+	while (pl && *p == '*')
+		p++, pl--;
+	return pl == 0;
 }

@@ -5,7 +5,9 @@
  *   differential <redis-server path> <script file>
  *
  * The script has one inline command per line (Redis's inline quoting; blank
- * lines and lines starting with '#' are skipped). Each command is sent to
+ * lines and lines starting with '#' are skipped). A line starting with
+ * "@sorted " compares the replies after sorting the elements of every
+ * array (for commands whose order is unspecified: KEYS, SCAN). Each command is sent to
  * both as a multibulk request. Output: one line per mismatch, then
  * "N passed, N failed". */
 #define _GNU_SOURCE
@@ -14,6 +16,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +186,74 @@ static int64_t on_clock(rkv_node *n, void *ud)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* Serialize the reply at buf[*off..len) with each aggregate's elements
+ * sorted, into a malloc'd string (*outlen bytes). */
+typedef struct piece {
+	char *p;
+	size_t n;
+} piece;
+
+static int piece_cmp(const void *a, const void *b)
+{
+	const piece *x = a, *y = b;
+	size_t n = x->n < y->n ? x->n : y->n;
+	int r = memcmp(x->p, y->p, n);
+
+	return r ? r : (x->n > y->n) - (x->n < y->n);
+}
+
+static piece canon(rkv_reply_parser *p, const char *buf, size_t len,
+		   size_t *off)
+{
+	rkv_resp_token tok;
+	size_t used, start = *off;
+	piece out = { NULL, 0 };
+
+	if (rkv_reply_next(p, buf + *off, len - *off, &used, &tok) !=
+	    RKV_RESP_DONE)
+		return out;
+	*off += used;
+	if ((tok.type == '*' || tok.type == '~' || tok.type == '>') &&
+	    tok.n > 0) {
+		piece *kids = calloc((size_t)tok.n, sizeof(*kids));
+		size_t total = used;
+
+		for (long long i = 0; i < tok.n; i++) {
+			kids[i] = canon(p, buf, len, off);
+			total += kids[i].n;
+		}
+		qsort(kids, (size_t)tok.n, sizeof(*kids), piece_cmp);
+		out.p = malloc(total);
+		memcpy(out.p, buf + start, used);
+		out.n = used;
+		for (long long i = 0; i < tok.n; i++) {
+			memcpy(out.p + out.n, kids[i].p, kids[i].n);
+			out.n += kids[i].n;
+			free(kids[i].p);
+		}
+		free(kids);
+		return out;
+	}
+	out.p = malloc(used ? used : 1);
+	memcpy(out.p, buf + start, used);
+	out.n = used;
+	return out;
+}
+
+/* Sort the arrays of a complete reply in place. */
+static void sort_reply(char *buf, size_t len)
+{
+	rkv_reply_parser p;
+	size_t off = 0;
+	piece c;
+
+	rkv_reply_parser_init(&p);
+	c = canon(&p, buf, len, &off);
+	if (c.n == len)
+		memcpy(buf, c.p, len);
+	free(c.p);
+}
+
 static void print_escaped(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -234,13 +305,19 @@ int main(int argc, char **argv)
 
 	while (fgets(line, sizeof(line), script)) {
 		size_t used, rlen = 0, tlen;
+		char *cmd = line;
+		bool sorted = false;
 		int r;
 
 		lineno++;
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
+		if (strncmp(line, "@sorted ", 8) == 0) {
+			sorted = true;
+			cmd += 8;
+		}
 		/* The script line, split with Redis's inline rules. */
-		r = rkv_req_parse(&parser, line, strlen(line), &used);
+		r = rkv_req_parse(&parser, cmd, strlen(cmd), &used);
 		if (r != RKV_RESP_DONE) {
 			fprintf(stderr, "line %d: cannot parse\n", lineno);
 			return 2;
@@ -264,6 +341,10 @@ int main(int argc, char **argv)
 		tlen = read_reply(fd, theirs, sizeof(theirs));
 		rkv_outlen = 0;
 		rkv_conn_recv(conn, (const uint8_t *)req, rlen);
+		if (sorted) {
+			sort_reply(theirs, tlen);
+			sort_reply(rkv_out, rkv_outlen);
+		}
 		if (tlen == rkv_outlen && memcmp(theirs, rkv_out, tlen) == 0) {
 			passed++;
 			continue;

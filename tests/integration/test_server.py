@@ -1,0 +1,345 @@
+#!/usr/bin/env python3
+"""Integration test of examples/rkv-server with real Redis tools.
+
+Usage: test_server.py PATH/TO/rkv-server
+
+Starts the server on a free loopback port, checks it with redis-cli,
+redis-benchmark (when installed) and raw sockets, then stops it with SIGTERM
+and checks a clean exit. The server is always stopped by its PID, even when a
+check fails. Setting RKV_SERVER_WRAPPER runs the server under a command that
+keeps its PID (so SIGTERM reaches the server), e.g.
+RKV_SERVER_WRAPPER="valgrind --leak-check=full --errors-for-leak-kinds=all
+--error-exitcode=99": the exit-status check then also fails on any leak.
+
+Prints one line per check and ends with "N passed, N failed"; exits non-zero
+on any failure. Python standard library only.
+"""
+import os
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+READY_TIMEOUT = 10.0  # seconds for the server to accept connections
+IO_TIMEOUT = 10.0  # seconds for any single exchange
+EXIT_TIMEOUT = 10.0  # seconds for the server to exit after SIGTERM
+
+passed = 0
+failed = 0
+
+
+def check(name, fn):
+    global passed, failed
+    try:
+        result = fn()
+    except Exception as e:  # noqa: BLE001 - report any failure as a check
+        failed += 1
+        print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
+        return
+    if result == "skip":
+        print(f"skip {name}", flush=True)
+        return
+    passed += 1
+    print(f"ok   {name}", flush=True)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def expect(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+class Server:
+    def __init__(self, exe, port, logdir):
+        self.port = port
+        self.logpath = os.path.join(logdir, "rkv-server.log")
+        self.log = open(self.logpath, "wb")
+        wrapper = shlex.split(os.environ.get("RKV_SERVER_WRAPPER", ""))
+        # stdout/stderr go to a file, never a pipe nobody reads.
+        self.proc = subprocess.Popen(
+            wrapper + [exe, "--port", str(port)],
+            stdin=subprocess.DEVNULL, stdout=self.log,
+            stderr=subprocess.STDOUT)
+
+    def logtext(self):
+        with open(self.logpath, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def wait_ready(self):
+        deadline = time.monotonic() + READY_TIMEOUT
+        while True:
+            rc = self.proc.poll()
+            if rc is not None:
+                raise AssertionError(
+                    f"server exited with status {rc} before accepting "
+                    f"connections; log:\n{self.logtext()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port),
+                                         timeout=1.0).close()
+                return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"server not accepting connections on port {self.port} "
+                    f"after {READY_TIMEOUT:.0f} s; log:\n{self.logtext()}")
+            time.sleep(0.02)  # poll interval, not synchronisation
+
+    def stop(self):
+        """SIGTERM by PID, wait; SIGKILL if it does not exit. Returns the
+        exit status (negative: killed by that signal)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=EXIT_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+
+# ---- helpers -------------------------------------------------------------
+
+def run_tool(args, timeout=IO_TIMEOUT):
+    r = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True,
+                       text=True, timeout=timeout)
+    return r
+
+
+def cli(port, *args, extra=()):
+    r = run_tool(["redis-cli", *extra, "-p", str(port), *args])
+    expect(r.returncode == 0,
+           f"redis-cli exited {r.returncode}: {r.stderr.strip()}")
+    return r.stdout
+
+
+def connect(port):
+    s = socket.create_connection(("127.0.0.1", port), timeout=IO_TIMEOUT)
+    s.settimeout(IO_TIMEOUT)
+    return s
+
+
+def recv_exact(s, n):
+    """Exactly n bytes (fails on EOF or after IO_TIMEOUT)."""
+    deadline = time.monotonic() + IO_TIMEOUT
+    buf = bytearray()
+    while len(buf) < n:
+        left = deadline - time.monotonic()
+        expect(left > 0, f"timed out with {len(buf)} of {n} bytes")
+        s.settimeout(left)
+        chunk = s.recv(min(n - len(buf), 1 << 16))
+        expect(chunk, f"EOF after {len(buf)} of {n} bytes: {bytes(buf)[:80]!r}")
+        buf += chunk
+    return bytes(buf)
+
+
+def recv_until_eof(s):
+    """Everything until the server closes (fails after IO_TIMEOUT)."""
+    deadline = time.monotonic() + IO_TIMEOUT
+    buf = bytearray()
+    while True:
+        left = deadline - time.monotonic()
+        expect(left > 0, f"no EOF within {IO_TIMEOUT:.0f} s; got "
+               f"{bytes(buf)[:80]!r}")
+        s.settimeout(left)
+        chunk = s.recv(1 << 16)
+        if not chunk:
+            return bytes(buf)
+        buf += chunk
+
+
+# ---- checks --------------------------------------------------------------
+
+def t_ping(port):
+    out = cli(port, "PING")
+    expect(out.strip() == "PONG", f"got {out!r}")
+
+
+def t_echo(port):
+    out = cli(port, "ECHO", "hello")
+    expect(out.strip() == "hello", f"got {out!r}")
+
+
+def t_hello3(port):
+    # --no-raw: the formatted output a terminal shows, even into a pipe.
+    out = cli(port, "HELLO", "3", extra=("-3", "--no-raw"))
+    expect(re.search(r'"proto" => \(integer\) 3', out), f"got {out!r}")
+
+
+def t_unknown(port):
+    out = cli(port, "NOSUCHCMD", "a", "b", extra=("--no-raw",))
+    expect(out.startswith("(error) ERR unknown command 'NOSUCHCMD'"),
+           f"got {out!r}")
+
+
+def t_benchmark(port):
+    if not shutil.which("redis-benchmark"):
+        return "skip"
+    r = run_tool(["redis-benchmark", "-p", str(port), "-t", "ping",
+                  "-n", "20000", "-q"], timeout=120)
+    expect(r.returncode == 0,
+           f"redis-benchmark exited {r.returncode}: {r.stderr.strip()}")
+    for test in ("PING_INLINE", "PING_MBULK"):
+        m = re.search(test + r": ([0-9.]+) requests per second", r.stdout)
+        expect(m and float(m.group(1)) > 0,
+               f"no {test} result in {r.stdout[-300:]!r}")
+        print(f"     {m.group(0)}", flush=True)
+
+
+def t_pipeline(port):
+    n = 10000
+    with connect(port) as s:
+        s.sendall(b"PING\r\n" * n)
+        got = recv_exact(s, n * len(b"+PONG\r\n"))
+        expect(got == b"+PONG\r\n" * n,
+               f"{got.count(b'+PONG')} PONGs in {len(got)} bytes")
+        # Nothing else was queued: the next bytes are this reply.
+        s.sendall(b"ECHO done\r\n")
+        got = recv_exact(s, len(b"$4\r\ndone\r\n"))
+        expect(got == b"$4\r\ndone\r\n", f"after the PONGs: {got!r}")
+
+
+def t_protocol_error(port):
+    with connect(port) as bad, connect(port) as good:
+        good.sendall(b"PING\r\n")
+        expect(recv_exact(good, 7) == b"+PONG\r\n", "no PONG before")
+        bad.sendall(b"*1\r\n$-5\r\n")
+        got = recv_until_eof(bad)
+        expect(got == b"-ERR Protocol error: invalid bulk length\r\n",
+               f"bad client got {got!r}")
+        good.sendall(b"PING\r\n")
+        got = recv_exact(good, 7)
+        expect(got == b"+PONG\r\n", f"other client got {got!r}")
+
+
+def t_quit(port):
+    with connect(port) as s:
+        s.sendall(b"QUIT\r\n")
+        got = recv_until_eof(s)
+        expect(got == b"+OK\r\n", f"got {got!r}")
+
+
+def t_slow_reader(port):
+    # Replies far larger than the socket buffers, to a client with a small
+    # receive buffer that reads only after sending: the server must wait for
+    # EPOLLOUT, and close after QUIT only once all of it has been sent.
+    payload = b"x" * (1 << 20)
+    req = b"*2\r\n$4\r\nECHO\r\n$%d\r\n%s\r\n" % (len(payload), payload)
+    n = 8
+    want = (b"$%d\r\n%s\r\n" % (len(payload), payload)) * n + b"+OK\r\n"
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.settimeout(IO_TIMEOUT)
+        s.connect(("127.0.0.1", port))
+        s.sendall(req * n + b"QUIT\r\n")
+        got = recv_until_eof(s)
+        expect(got == want, f"got {len(got)} of {len(want)} bytes")
+
+
+def t_concurrent(port):
+    n = 200
+    socks = []
+    try:
+        for _ in range(n):
+            socks.append(connect(port))
+        for s in socks:
+            s.sendall(b"PING\r\n")
+        for i, s in enumerate(socks):
+            got = recv_exact(s, 7)
+            expect(got == b"+PONG\r\n", f"client {i} got {got!r}")
+    finally:
+        for s in socks:
+            s.close()
+
+
+def t_bad_options(exe, port):
+    # --port first, so a server that wrongly started would not take 6379;
+    # subprocess.run kills it (by PID) on timeout.
+    cases = [
+        (["--no-such-option", "1"], "--no-such-option"),
+        (["--port", "abc"], "--port"),
+        (["--loglevel", "loud"], "--loglevel"),
+        (["--hz"], "--hz"),
+    ]
+    for args, name in cases:
+        r = run_tool([exe, "--port", str(port), *args], timeout=5)
+        expect(r.returncode == 1, f"{args}: exit {r.returncode}")
+        expect(name in r.stderr, f"{args}: stderr {r.stderr!r}")
+    r = run_tool([exe, "--help"], timeout=5)
+    expect(r.returncode == 0 and "Usage:" in r.stdout, "--help")
+
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: test_server.py PATH/TO/rkv-server", file=sys.stderr)
+        return 2
+    exe = os.path.abspath(sys.argv[1])
+    if not shutil.which("redis-cli"):
+        print("redis-cli not found", file=sys.stderr)
+        return 2
+
+    check("bad options exit 1 naming the option",
+          lambda: t_bad_options(exe, free_port()))
+
+    with tempfile.TemporaryDirectory(prefix="rkv-server-test-") as tmp:
+        port = free_port()
+        server = Server(exe, port, tmp)
+        status = None
+        try:
+            print(f"# server pid {server.proc.pid}, port {port}", flush=True)
+            ready = [False]
+
+            def t_ready():
+                server.wait_ready()
+                ready[0] = True
+
+            check("server accepts connections", t_ready)
+            if ready[0]:
+                check("redis-cli PING", lambda: t_ping(port))
+                check("redis-cli ECHO hello", lambda: t_echo(port))
+                check("redis-cli -3 HELLO 3 shows proto 3",
+                      lambda: t_hello3(port))
+                check("unknown command error", lambda: t_unknown(port))
+                check("redis-benchmark -t ping", lambda: t_benchmark(port))
+                check("10000 pipelined PINGs", lambda: t_pipeline(port))
+                check("protocol error closes only that client",
+                      lambda: t_protocol_error(port))
+                check("QUIT replies +OK then closes", lambda: t_quit(port))
+                check("8 MB of replies to a slow reader, then QUIT",
+                      lambda: t_slow_reader(port))
+                check("200 concurrent connections",
+                      lambda: t_concurrent(port))
+        finally:
+            status = server.stop()
+
+        def t_exit():
+            expect(status == 0, f"exit status {status}; log tail:\n"
+                   + "\n".join(server.logtext().splitlines()[-20:]))
+
+        def t_log():
+            log = server.logtext()
+            for want in ("Ready to accept connections",
+                         "Received SIGTERM scheduling shutdown",
+                         "bye bye"):
+                expect(want in log, f"{want!r} not in log:\n{log}")
+
+        check("SIGTERM: exit status 0", t_exit)
+        check("log has startup and shutdown lines", t_log)
+
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
