@@ -368,7 +368,8 @@ static void rename_generic(rkv_conn *c, size_t argc, const rkv_slice *argv,
 		return;
 	}
 	if (same_key(&argv[1], &argv[2])) {
-		rkv_buf_append(rkv_out(c), nx ? ":0\r\n" : "+OK\r\n", nx ? 4 : 5);
+		rkv_buf_append(rkv_out(c), nx ? ":0\r\n" : "+OK\r\n",
+			       nx ? 4 : 5);
 		return;
 	}
 	if (nx && lookup(c, &argv[2])) {
@@ -453,9 +454,9 @@ void rkv_cmd_copy(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		return;
 	}
 	e = lookup(c, &argv[1]);
-	if (!e || (!replace && rkv_keyspace_lookup(ks, dst, argv[2].ptr,
-						   argv[2].len,
-						   rkv_cmd_now(c)))) {
+	if (!e ||
+	    (!replace && rkv_keyspace_lookup(ks, dst, argv[2].ptr, argv[2].len,
+					     rkv_cmd_now(c)))) {
 		rkv_resp_add_integer(rkv_out(c), 0);
 		return;
 	}
@@ -522,8 +523,8 @@ static void collect_key(rkv_dict_node *node, void *ud)
 		return;
 	if (k->n == k->cap) {
 		size_t cap = k->cap ? k->cap * 2 : 64;
-		const rkv_entry **keys = rkv_realloc(rkv_node_alloc(k->c->node),
-						     k->keys, cap * sizeof(*keys));
+		const rkv_entry **keys = rkv_realloc(
+		    rkv_node_alloc(k->c->node), k->keys, cap * sizeof(*keys));
 
 		if (!keys) {
 			k->oom = true;
@@ -563,8 +564,8 @@ static bool match_all(const rkv_slice *pattern)
 
 void rkv_cmd_keys(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	collect k = { c, match_all(&argv[1]) ? NULL : &argv[1], NULL, 0, 0,
-		      false };
+	collect k = {c,	   match_all(&argv[1]) ? NULL : &argv[1], NULL, 0, 0,
+		     false};
 
 	(void)argc;
 	rkv_dict_foreach(&c->node->ks.db[c->db].keys, collect_key, &k);
@@ -579,7 +580,7 @@ void rkv_cmd_keys(rkv_conn *c, size_t argc, const rkv_slice *argv)
 /* SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] */
 void rkv_cmd_scan(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	collect k = { c, NULL, NULL, 0, 0, false };
+	collect k = {c, NULL, NULL, 0, 0, false};
 	const rkv_slice *type = NULL;
 	unsigned long long cursor = 0;
 	long long count = 10, iterations;
@@ -602,7 +603,8 @@ void rkv_cmd_scan(rkv_conn *c, size_t argc, const rkv_slice *argv)
 				return;
 			}
 		} else if (rkv_arg_is(&argv[j], "match")) {
-			k.pattern = match_all(&argv[j + 1]) ? NULL : &argv[j + 1];
+			k.pattern =
+			    match_all(&argv[j + 1]) ? NULL : &argv[j + 1];
 		} else if (rkv_arg_is(&argv[j], "type")) {
 			type = &argv[j + 1];
 		} else {

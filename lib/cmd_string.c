@@ -1,7 +1,12 @@
 /* String commands: GET SET (NX XX GET EX PX EXAT PXAT KEEPTTL) SETNX SETEX
  * PSETEX GETSET GETDEL MGET MSET MSETNX INCR DECR INCRBY DECRBY APPEND
  * STRLEN, with Redis 7.0's option rules, replies and error texts. */
+#include <errno.h>
 #include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "commands.h"
@@ -42,39 +47,53 @@ enum {
 	SET_KEEPTTL = 1 << 4,
 	SET_GET = 1 << 5,
 	SET_EXAT = 1 << 6,
-	SET_PXAT = 1 << 7
+	SET_PXAT = 1 << 7,
+	SET_PERSIST = 1 << 8
 };
 #define SET_ANY_EXPIRE (SET_EX | SET_PX | SET_EXAT | SET_PXAT)
 
-/* SET's options, accepted in any order under Redis's rules: NX and XX
- * exclude each other, KEEPTTL excludes an expiry, two different expiry
- * options exclude each other (repeating one is allowed: the last wins). */
-static bool set_options(rkv_conn *c, size_t argc, const rkv_slice *argv,
-			int *flags, const rkv_slice **expire)
+/* Options of SET (from argv[3]) and GETEX (from argv[2]), accepted in any
+ * order under Redis's rules: NX and XX exclude each other, KEEPTTL and
+ * PERSIST exclude an expiry, two different expiry options exclude each
+ * other (repeating one is allowed: the last wins). */
+enum { FOR_SET = 1, FOR_GETEX = 2 };
+
+static bool string_options(rkv_conn *c, size_t argc, const rkv_slice *argv,
+			   int command, int *flags, const rkv_slice **expire)
 {
 	static const struct {
 		const char *name;
-		int flag, excludes;
+		int flag, excludes, commands;
 	} opts[] = {
-	    {"nx", SET_NX, SET_XX},
-	    {"xx", SET_XX, SET_NX},
-	    {"get", SET_GET, 0},
-	    {"keepttl", SET_KEEPTTL, SET_ANY_EXPIRE},
-	    {"ex", SET_EX, SET_KEEPTTL | (SET_ANY_EXPIRE & ~SET_EX)},
-	    {"px", SET_PX, SET_KEEPTTL | (SET_ANY_EXPIRE & ~SET_PX)},
-	    {"exat", SET_EXAT, SET_KEEPTTL | (SET_ANY_EXPIRE & ~SET_EXAT)},
-	    {"pxat", SET_PXAT, SET_KEEPTTL | (SET_ANY_EXPIRE & ~SET_PXAT)},
+	    {"nx", SET_NX, SET_XX, FOR_SET},
+	    {"xx", SET_XX, SET_NX, FOR_SET},
+	    {"get", SET_GET, 0, FOR_SET},
+	    {"keepttl", SET_KEEPTTL, SET_PERSIST | SET_ANY_EXPIRE, FOR_SET},
+	    {"persist", SET_PERSIST, SET_KEEPTTL | SET_ANY_EXPIRE, FOR_GETEX},
+	    {"ex", SET_EX,
+	     SET_KEEPTTL | SET_PERSIST | (SET_ANY_EXPIRE & ~SET_EX),
+	     FOR_SET | FOR_GETEX},
+	    {"px", SET_PX,
+	     SET_KEEPTTL | SET_PERSIST | (SET_ANY_EXPIRE & ~SET_PX),
+	     FOR_SET | FOR_GETEX},
+	    {"exat", SET_EXAT,
+	     SET_KEEPTTL | SET_PERSIST | (SET_ANY_EXPIRE & ~SET_EXAT),
+	     FOR_SET | FOR_GETEX},
+	    {"pxat", SET_PXAT,
+	     SET_KEEPTTL | SET_PERSIST | (SET_ANY_EXPIRE & ~SET_PXAT),
+	     FOR_SET | FOR_GETEX},
 	};
 
 	*flags = 0;
 	*expire = NULL;
-	for (size_t j = 3; j < argc; j++) {
+	for (size_t j = command == FOR_SET ? 3 : 2; j < argc; j++) {
 		size_t k;
 
 		for (k = 0; k < sizeof(opts) / sizeof(*opts); k++)
 			if (rkv_arg_is(&argv[j], opts[k].name))
 				break;
 		if (k == sizeof(opts) / sizeof(*opts) ||
+		    !(opts[k].commands & command) ||
 		    (*flags & opts[k].excludes) ||
 		    ((opts[k].flag & SET_ANY_EXPIRE) && j + 1 == argc)) {
 			rkv_reply_syntax_error(c);
@@ -171,7 +190,7 @@ void rkv_cmd_set(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	const rkv_slice *expire;
 	int flags;
 
-	if (!set_options(c, argc, argv, &flags, &expire))
+	if (!string_options(c, argc, argv, FOR_SET, &flags, &expire))
 		return;
 	set_generic(c, flags, &argv[1], &argv[2], expire, "set", "+OK\r\n",
 		    NULL);
@@ -346,6 +365,8 @@ void rkv_cmd_append(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	const char *old = "";
 	size_t oldlen = 0, total;
 
+	bool existed = e != NULL;
+
 	if (e)
 		old = rkv_entry_str(e, buf, &oldlen);
 	total = oldlen + argv[2].len;
@@ -362,7 +383,11 @@ void rkv_cmd_append(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	memcpy(joined, old, oldlen);
 	memcpy(joined + oldlen, argv[2].ptr, argv[2].len);
-	if (store(c, &argv[1], joined, total, true, NULL)) {
+	if (store(c, &argv[1], joined, total, true, &e)) {
+		/* Redis appends to a raw copy of an existing value; a new
+		 * key keeps the usual encoding of its value. */
+		if (existed)
+			e->flags |= RKV_ENTRY_RAW;
 		rkv_propagate(c->node, c->db, argc, argv);
 		rkv_resp_add_integer(rkv_out(c), (long long)total);
 	}
@@ -379,4 +404,310 @@ void rkv_cmd_strlen(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	if (e)
 		rkv_entry_str(e, buf, &len);
 	rkv_resp_add_integer(rkv_out(c), (long long)len);
+}
+
+/* The entry's string bytes for reading (an int is formatted into buf). */
+static const char *value_of(const rkv_entry *e, char *buf, size_t *len)
+{
+	return rkv_entry_str(e, buf, len);
+}
+
+/* GETRANGE key start end (and SUBSTR) */
+void rkv_cmd_getrange(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	long long start, end;
+	char buf[RKV_LLSTR_SIZE];
+	size_t len;
+	const char *s;
+	rkv_entry *e;
+
+	(void)argc;
+	if (!rkv_arg_ll(c, &argv[2], &start) || !rkv_arg_ll(c, &argv[3], &end))
+		return;
+	e = lookup(c, &argv[1]);
+	if (!e) {
+		rkv_resp_add_bulk(rkv_out(c), "", 0);
+		return;
+	}
+	s = value_of(e, buf, &len);
+	if (start < 0 && end < 0 && start > end) {
+		rkv_resp_add_bulk(rkv_out(c), "", 0);
+		return;
+	}
+	if (start < 0)
+		start += (long long)len;
+	if (end < 0)
+		end += (long long)len;
+	if (start < 0)
+		start = 0;
+	if (end < 0)
+		end = 0;
+	if ((unsigned long long)end >= len)
+		end = (long long)len - 1;
+	if (start > end || len == 0)
+		rkv_resp_add_bulk(rkv_out(c), "", 0);
+	else
+		rkv_resp_add_bulk(rkv_out(c), s + start,
+				  (size_t)(end - start + 1));
+}
+
+static bool length_ok(rkv_conn *c, long long size, long long append)
+{
+	long long total = size + append;
+
+	if (total <= c->node->proto_max_bulk_len && total >= size &&
+	    total >= append)
+		return true;
+	rkv_resp_add_errorf(rkv_out(c), "string exceeds maximum allowed size "
+					"(proto-max-bulk-len)");
+	return false;
+}
+
+/* SETRANGE key offset value */
+void rkv_cmd_setrange(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	const rkv_allocator *a = rkv_node_alloc(c->node);
+	const rkv_slice *v = &argv[3];
+	char buf[RKV_LLSTR_SIZE], *joined;
+	const char *old = "";
+	size_t oldlen = 0, total;
+	long long offset;
+	rkv_entry *e;
+
+	if (!rkv_arg_ll(c, &argv[2], &offset))
+		return;
+	if (offset < 0) {
+		rkv_resp_add_errorf(rkv_out(c), "offset is out of range");
+		return;
+	}
+	e = lookup(c, &argv[1]);
+	if (e)
+		old = value_of(e, buf, &oldlen);
+	if (v->len == 0) {
+		rkv_resp_add_integer(rkv_out(c), (long long)oldlen);
+		return;
+	}
+	if (!length_ok(c, offset, (long long)v->len))
+		return;
+	total = (size_t)offset + v->len;
+	if (total < oldlen)
+		total = oldlen;
+	joined = rkv_malloc(a, total);
+	if (!joined) {
+		rkv_resp_add_errorf(rkv_out(c), "out of memory");
+		return;
+	}
+	memcpy(joined, old, oldlen);
+	if ((size_t)offset > oldlen)
+		memset(joined + oldlen, 0, (size_t)offset - oldlen);
+	memcpy(joined + offset, v->ptr, v->len);
+	if (store(c, &argv[1], joined, total, true, &e)) {
+		e->flags |= RKV_ENTRY_RAW;
+		rkv_propagate(c->node, c->db, argc, argv);
+		rkv_resp_add_integer(rkv_out(c), (long long)total);
+	}
+	rkv_free(a, joined);
+}
+
+/* GETEX key [EX seconds | PX ms | EXAT ts | PXAT ms-ts | PERSIST] */
+void rkv_cmd_getex(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	rkv_keyspace *ks = &c->node->ks;
+	const rkv_slice *expire;
+	long long when = 0;
+	int flags;
+	rkv_entry *e;
+
+	if (!string_options(c, argc, argv, FOR_GETEX, &flags, &expire))
+		return;
+	e = lookup(c, &argv[1]);
+	if (!e) {
+		rkv_reply_null(c);
+		return;
+	}
+	if (expire && !expire_ms(c, expire, flags, "getex", &when))
+		return;
+	rkv_reply_entry(c, e);
+	if ((flags & (SET_EXAT | SET_PXAT)) && when <= rkv_cmd_now(c)) {
+		rkv_slice del[2] = {{"DEL", 3}, argv[1]};
+
+		rkv_keyspace_delete(ks, c->db, argv[1].ptr, argv[1].len);
+		rkv_propagate(c->node, c->db, 2, del);
+	} else if (expire) {
+		char num[RKV_LLSTR_SIZE];
+		rkv_slice at[3] = {{"PEXPIREAT", 9}, argv[1], {num, 0}};
+
+		rkv_keyspace_set_expire(ks, c->db, e, when);
+		at[2].len = rkv_ll2str(num, when);
+		rkv_propagate(c->node, c->db, 3, at);
+	} else if ((flags & SET_PERSIST) && (e->flags & RKV_ENTRY_EXPIRES)) {
+		rkv_slice p[2] = {{"PERSIST", 7}, argv[1]};
+
+		rkv_keyspace_set_expire(ks, c->db, e, -1);
+		rkv_propagate(c->node, c->db, 2, p);
+	}
+}
+
+/* Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT: longer strings are "raw". */
+#define EMBSTR_SIZE_LIMIT 44
+
+/* Redis shares the integers 0..9999 (OBJ_SHARED_INTEGERS) when no maxmemory
+ * is set, and reports their refcount as OBJ_SHARED_REFCOUNT. */
+#define SHARED_INTEGERS 10000
+
+/* OBJECT ENCODING|REFCOUNT|IDLETIME|FREQ key */
+void rkv_cmd_object(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	const rkv_slice *sub = &argv[1];
+	rkv_entry *e;
+
+	static const char *const subs[] = {"encoding", "refcount", "idletime",
+					   "freq"};
+	size_t k;
+
+	for (k = 0; k < sizeof(subs) / sizeof(*subs); k++)
+		if (rkv_arg_is(sub, subs[k]))
+			break;
+	if (k == sizeof(subs) / sizeof(*subs)) {
+		rkv_resp_add_errorf(
+		    rkv_out(c), "unknown subcommand '%.*s'. Try OBJECT HELP.",
+		    (int)(sub->len > 128 ? 128 : sub->len), sub->ptr);
+		return;
+	}
+	if (argc != 3) {
+		rkv_resp_add_errorf(rkv_out(c),
+				    "wrong number of arguments for 'object|%s' "
+				    "command",
+				    subs[k]);
+		return;
+	}
+	/* OBJECT does not count as an access (Redis's LOOKUP_NOTOUCH). */
+	e = rkv_keyspace_peek(&c->node->ks, c->db, argv[2].ptr, argv[2].len,
+			      rkv_cmd_now(c));
+	if (!e) {
+		rkv_reply_null(c);
+		return;
+	}
+	if (rkv_arg_is(sub, "encoding")) {
+		const char *enc = "raw";
+
+		if (e->flags & RKV_ENTRY_RAW)
+			enc = "raw";
+		else if (e->enc == RKV_ENC_INT)
+			enc = "int";
+		else if (e->vlen <= EMBSTR_SIZE_LIMIT)
+			enc = "embstr";
+		rkv_resp_add_bulk(rkv_out(c), enc, strlen(enc));
+	} else if (rkv_arg_is(sub, "refcount")) {
+		long long v =
+		    e->enc == RKV_ENC_INT && !(e->flags & RKV_ENTRY_RAW)
+			? rkv_entry_int(e)
+			: -1;
+
+		rkv_resp_add_integer(
+		    rkv_out(c), v >= 0 && v < SHARED_INTEGERS ? INT_MAX : 1);
+	} else if (rkv_arg_is(sub, "idletime")) {
+		long long idle = rkv_cmd_now(c) / 1000 - (long long)e->atime;
+
+		rkv_resp_add_integer(rkv_out(c), idle > 0 ? idle : 0);
+	} else {
+		rkv_resp_add_errorf(rkv_out(c),
+				    "An LFU maxmemory policy is not selected, "
+				    "access frequency not tracked. Please note "
+				    "that when switching between policies at "
+				    "runtime LRU and LFU data will take some "
+				    "time to adjust.");
+	}
+}
+
+/* Redis's MAX_LONG_DOUBLE_CHARS. */
+#define LD_CHARS (5 * 1024)
+
+/* Redis's string2ld(): strtold over the whole string, no leading blank, no
+ * overflow to infinity, no NaN. */
+static bool parse_ld(const char *s, size_t len, long double *out)
+{
+	char buf[LD_CHARS], *eptr;
+	long double v;
+
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	errno = 0;
+	v = strtold(buf, &eptr);
+	if (buf[0] == ' ' || (buf[0] >= '\t' && buf[0] <= '\r') ||
+	    (size_t)(eptr - buf) != len ||
+	    (errno == ERANGE &&
+	     (v == HUGE_VALL || v == -HUGE_VALL || v == 0)) ||
+	    errno == EINVAL || isnan(v))
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Redis's ld2string(LD_STR_HUMAN): "%.17Lf" without trailing zeros (nor a
+ * trailing '.'), "-0" as "0". Returns the length, 0 if it does not fit. */
+static size_t format_ld(char *buf, size_t cap, long double v)
+{
+	int n = snprintf(buf, cap, "%.17Lf", v);
+	size_t l;
+
+	if (n < 0 || (size_t)n + 1 > cap)
+		return 0;
+	l = (size_t)n;
+	if (memchr(buf, '.', l)) {
+		while (buf[l - 1] == '0')
+			l--;
+		if (buf[l - 1] == '.')
+			l--;
+	}
+	if (l == 2 && buf[0] == '-' && buf[1] == '0') {
+		buf[0] = '0';
+		l = 1;
+	}
+	return l;
+}
+
+/* INCRBYFLOAT key increment */
+void rkv_cmd_incrbyfloat(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	rkv_entry *e = lookup(c, &argv[1]);
+	long double value = 0, incr;
+	char buf[LD_CHARS];
+	size_t len;
+
+	(void)argc;
+	if (e) {
+		char ibuf[RKV_LLSTR_SIZE];
+		const char *v = value_of(e, ibuf, &len);
+
+		if (e->enc == RKV_ENC_INT)
+			value = (long double)rkv_entry_int(e);
+		else if (!parse_ld(v, len, &value))
+			goto not_float;
+	}
+	if (!parse_ld(argv[2].ptr, argv[2].len, &incr))
+		goto not_float;
+	value += incr;
+	if (isnan(value) || isinf(value)) {
+		rkv_resp_add_errorf(rkv_out(c),
+				    "increment would produce NaN or Infinity");
+		return;
+	}
+	len = format_ld(buf, sizeof(buf), value);
+	if (!store(c, &argv[1], buf, len, true, NULL))
+		return;
+	rkv_resp_add_bulk(rkv_out(c), buf, len);
+	{
+		/* Replicated as the resulting value, as Redis does, so float
+		 * formatting can never make a replica diverge. */
+		rkv_slice p[4] = {
+		    {"SET", 3}, argv[1], {buf, len}, {"KEEPTTL", 7}};
+
+		rkv_propagate(c->node, c->db, 4, p);
+	}
+	return;
+not_float:
+	rkv_resp_add_errorf(rkv_out(c), "value is not a valid float");
 }

@@ -121,7 +121,12 @@ void rkv_cmd_incr(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_decr(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_incrby(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_decrby(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_incrbyfloat(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_append(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_strlen(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_getrange(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_setrange(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_getex(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_object(rkv_conn *, size_t, const rkv_slice *);
 
 #endif

@@ -132,6 +132,15 @@ rkv_entry *rkv_keyspace_lookup(rkv_keyspace *ks, int db, const char *key,
 	return e;
 }
 
+rkv_entry *rkv_keyspace_peek(rkv_keyspace *ks, int db, const char *key,
+			     size_t klen, int64_t now_ms)
+{
+	rkv_db *d = &ks->db[db];
+
+	return find_live(ks, d, key, klen, rkv_dict_hash(&d->keys, key, klen),
+			 now_ms);
+}
+
 /* A string Redis would store as OBJ_ENCODING_INT. */
 static bool as_int(const char *val, size_t vlen, long long *v)
 {
@@ -176,6 +185,7 @@ int rkv_keyspace_set(rkv_keyspace *ks, int db, const char *key, size_t klen,
 		}
 	}
 	e->vlen = is_int ? 0 : (uint32_t)vlen;
+	e->flags &= (uint8_t)~RKV_ENTRY_RAW;
 	e->atime = (uint32_t)(now_ms / 1000);
 	if (is_int)
 		memcpy(e->data + klen, &iv, sizeof(iv));
@@ -214,7 +224,9 @@ int rkv_keyspace_copy(rkv_keyspace *ks, int src, const rkv_entry *e, int dst,
 			      &copy);
 	if (rc < 0)
 		return rc;
-	if (when >= 0 && (rc = rkv_keyspace_set_expire(ks, dst, copy, when)) < 0) {
+	copy->flags |= e->flags & RKV_ENTRY_RAW; /* the encoding is copied */
+	if (when >= 0 &&
+	    (rc = rkv_keyspace_set_expire(ks, dst, copy, when)) < 0) {
 		rkv_keyspace_delete(ks, dst, newkey, newklen);
 		return rc;
 	}
@@ -232,8 +244,8 @@ rkv_entry *rkv_keyspace_random(rkv_keyspace *ks, int db, int64_t now_ms)
 	for (int tries = 0; tries < 100 && rkv_dict_size(&d->keys); tries++) {
 		rkv_entry *e = (rkv_entry *)rkv_dict_random(
 		    &d->keys, rkv_rand_next(ks->rng), rkv_rand_next(ks->rng));
-		rkv_entry *live = rkv_keyspace_lookup(ks, db, e->data, e->klen,
-						      now_ms);
+		rkv_entry *live =
+		    rkv_keyspace_lookup(ks, db, e->data, e->klen, now_ms);
 
 		if (live)
 			return live;

@@ -38,6 +38,9 @@ enum {
 
 /* Entry flags. */
 #define RKV_ENTRY_EXPIRES 0x01 /* has a node in the db's expires dict */
+/* The value was last built in place (APPEND, SETRANGE): Redis holds such a
+ * string with the "raw" encoding whatever its length. Cleared by a set. */
+#define RKV_ENTRY_RAW 0x02
 
 typedef struct rkv_entry {
 	rkv_dict_node link; /* the db's keys dict */
@@ -94,6 +97,11 @@ long long rkv_entry_int(const rkv_entry *e);
  * (and counted in expired_keys) and NULL is returned. */
 rkv_entry *rkv_keyspace_lookup(rkv_keyspace *ks, int db, const char *key,
 			       size_t klen, int64_t now_ms);
+
+/* As rkv_keyspace_lookup(), without counting as an access (OBJECT's
+ * LOOKUP_NOTOUCH): atime is left alone. */
+rkv_entry *rkv_keyspace_peek(rkv_keyspace *ks, int db, const char *key,
+			     size_t klen, int64_t now_ms);
 
 /* Set key to a string value, replacing any live value (an expired one is
  * deleted first, as a lookup would). The TTL is dropped unless keep_ttl.
