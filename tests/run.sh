@@ -130,7 +130,7 @@ if command -v clang >/dev/null; then
 		for h in "$out"/fuzz/fuzz/fuzz_*; do
 			[ -f "$h" ] && [ -x "$h" ] || continue
 			name=$(basename "$h")
-			corpus=$root/fuzz/corpus/${name#fuzz_resp_}
+			corpus=$root/fuzz/corpus/${name#fuzz_}
 			work=$(mktemp -d)
 			cp -r "$corpus"/. "$work"/
 			if "$h" -max_total_time="$fuzz_seconds" -max_len=4096 \
