@@ -336,36 +336,27 @@ static int req_split_inline(rkv_req_parser *p, const char *line, size_t len)
 		while (!done) {
 			char c = s < end ? *s : '\0';
 
-			if (inq == '"') {
-				if (c == '\\' && s + 3 < end && s[1] == 'x' &&
-				    hex_val(s[2]) >= 0 && hex_val(s[3]) >= 0) {
-					*out++ = (char)(hex_val(s[2]) * 16 +
-							hex_val(s[3]));
-					s += 3;
-				} else if (c == '\\' && s + 1 < end) {
-					*out++ = unescape(*++s);
-				} else if (c == '"') {
-					if (s + 1 < end && !is_space(s[1]))
-						return SPLIT_UNBALANCED;
-					done = true;
-				} else if (s == end) {
+			if (inq == '"' && c == '\\' && s + 3 < end &&
+			    s[1] == 'x' && hex_val(s[2]) >= 0 &&
+			    hex_val(s[3]) >= 0) {
+				*out++ =
+				    (char)(hex_val(s[2]) * 16 + hex_val(s[3]));
+				s += 3;
+			} else if (inq == '"' && c == '\\' && s + 1 < end) {
+				*out++ = unescape(*++s);
+			} else if (inq == '\'' && c == '\\' && s + 1 < end &&
+				   s[1] == '\'') {
+				*out++ = '\'';
+				s++;
+			} else if (inq && c == inq) {
+				/* A closing quote must end the argument. */
+				if (s + 1 < end && !is_space(s[1]))
 					return SPLIT_UNBALANCED;
-				} else {
-					*out++ = c;
-				}
-			} else if (inq == '\'') {
-				if (c == '\\' && s + 1 < end && s[1] == '\'') {
-					*out++ = '\'';
-					s++;
-				} else if (c == '\'') {
-					if (s + 1 < end && !is_space(s[1]))
-						return SPLIT_UNBALANCED;
-					done = true;
-				} else if (s == end) {
-					return SPLIT_UNBALANCED;
-				} else {
-					*out++ = c;
-				}
+				done = true;
+			} else if (inq && s == end) {
+				return SPLIT_UNBALANCED;
+			} else if (inq) {
+				*out++ = c;
 			} else if (s == end || c == ' ' || c == '\n' ||
 				   c == '\r' || c == '\t') {
 				done = true;
