@@ -267,6 +267,20 @@ RKV_API int rkv_options_set_allocator(rkv_options *opts,
  * Default: 0. */
 RKV_API void rkv_options_set_seed(rkv_options *opts, uint64_t seed);
 
+/* Values of the options that protect dangerous commands, as Redis 7's
+ * enable-debug-command: never, always, or from local connections only
+ * (loopback peers, and connections without an address). */
+typedef enum rkv_protected {
+	RKV_PROTECTED_NO = 0,
+	RKV_PROTECTED_YES = 1,
+	RKV_PROTECTED_LOCAL = 2
+} rkv_protected;
+
+/* `enable-debug-command`: whether clients may run DEBUG. Default
+ * RKV_PROTECTED_NO, as Redis 7. Returns 0 or RKV_ERR_INVALID. */
+RKV_API int rkv_options_set_enable_debug_command(rkv_options *opts,
+						 rkv_protected mode);
+
 /* `databases`: how many numbered databases the node has (SELECT 0..n-1).
  * Default 16, as Redis. Returns 0 or RKV_ERR_INVALID (below 1 or above
  * 1000000). */

@@ -162,6 +162,7 @@ static const rkv_command command_table[] = {
     {"append", 3, W, 1, 1, 1, rkv_cmd_append},
     {"copy", -3, W, 1, 2, 1, rkv_cmd_copy},
     {"dbsize", 1, R | F, 0, 0, 0, rkv_cmd_dbsize},
+    {"debug", -2, 0, 0, 0, 0, rkv_cmd_debug},
     {"decr", 2, W | F, 1, 1, 1, rkv_cmd_decr},
     {"decrby", 3, W | F, 1, 1, 1, rkv_cmd_decrby},
     {"del", -2, W, 1, -1, 1, rkv_cmd_del},

@@ -129,4 +129,6 @@ void rkv_cmd_setrange(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_getex(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_object(rkv_conn *, size_t, const rkv_slice *);
 
+void rkv_cmd_debug(rkv_conn *, size_t, const rkv_slice *);
+
 #endif

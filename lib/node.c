@@ -97,6 +97,15 @@ void rkv_options_set_seed(rkv_options *opts, uint64_t seed)
 	opts->seed = seed;
 }
 
+int rkv_options_set_enable_debug_command(rkv_options *opts, rkv_protected mode)
+{
+	if (!opts || (mode != RKV_PROTECTED_NO && mode != RKV_PROTECTED_YES &&
+		      mode != RKV_PROTECTED_LOCAL))
+		return RKV_ERR_INVALID;
+	opts->enable_debug = mode;
+	return 0;
+}
+
 int rkv_options_set_databases(rkv_options *opts, int count)
 {
 	/* Redis accepts 1..INT_MAX; a bound keeps the array allocation sane. */
@@ -142,6 +151,7 @@ int rkv_node_new(rkv_node **out, const rkv_callbacks *cbs,
 	node->user_data = user_data;
 	rkv_rand_seed(&node->rng, opts->seed);
 	node->proto_max_bulk_len = opts->proto_max_bulk_len;
+	node->enable_debug = opts->enable_debug;
 	node->next_client_id = 1;
 	rc = rkv_keyspace_init(&node->ks, opts->databases, rkv_node_alloc(node),
 			       &node->rng);

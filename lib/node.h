@@ -35,6 +35,7 @@ struct rkv_options {
 	uint64_t seed;
 	long long proto_max_bulk_len;
 	int databases;
+	rkv_protected enable_debug;
 };
 
 struct rkv_node {
@@ -50,6 +51,7 @@ struct rkv_node {
 	uint64_t next_client_id;
 	size_t nconns;
 	long long dirty; /* writes since start (rdb_changes_since_last_save) */
+	rkv_protected enable_debug; /* enable-debug-command */
 };
 
 struct rkv_conn {

@@ -299,6 +299,35 @@ START_TEST(hello_switches_protocol)
 }
 END_TEST
 
+START_TEST(debug_is_gated_like_redis)
+{
+	rkv_options *o;
+
+	/* Default: refused, with Redis 7's text. */
+	ck_assert_int_eq(feed("DEBUG DIGEST\r\n"), 0);
+	ck_assert_ptr_nonnull(strstr(H.out,
+				     "-ERR DEBUG command not allowed. If "
+				     "the enable-debug-command option "
+				     "is set to \"local\""));
+	/* "local": loopback peers only. */
+	teardown();
+	ck_assert_int_eq(rkv_options_new(&o), 0);
+	ck_assert_int_eq(rkv_options_set_enable_debug_command(o, 7),
+			 RKV_ERR_INVALID);
+	ck_assert_int_eq(
+	    rkv_options_set_enable_debug_command(o, RKV_PROTECTED_LOCAL), 0);
+	setup_with(o);
+	rkv_options_free(o);
+	rkv_conn_set_addr(conn, "10.1.2.3:5000");
+	ck_assert_int_eq(feed("DEBUG DIGEST\r\n"), 0);
+	ck_assert(memcmp(H.out, "-ERR DEBUG command not allowed", 30) == 0);
+	H.outlen = 0;
+	rkv_conn_set_addr(conn, "127.0.0.1:5000");
+	ck_assert_int_eq(feed("DEBUG DIGEST\r\n"), 0);
+	assert_out("+0000000000000000000000000000000000000000\r\n");
+}
+END_TEST
+
 START_TEST(time_uses_host_clock)
 {
 	H.clock_us = 1700000000123456LL;
@@ -454,6 +483,7 @@ int main(void)
 	tcase_add_test(tc, unknown_command_args_truncated_like_redis);
 	tcase_add_test(tc, hello_switches_protocol);
 	tcase_add_test(tc, time_uses_host_clock);
+	tcase_add_test(tc, debug_is_gated_like_redis);
 	tcase_add_test(tc, client_ids_are_unique);
 	tcase_add_test(tc, allocator_hooks_see_every_allocation);
 	tcase_add_test(tc, allocation_failure_closes_connection_cleanly);

@@ -1,9 +1,11 @@
 /* Unit tests: number parsing/formatting with Redis's rules. */
 #include <check.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sha1.h"
 #include "util.h"
 
 static bool s2ll(const char *s, long long *v)
@@ -68,6 +70,40 @@ START_TEST(caseeq_is_ascii_case_insensitive)
 }
 END_TEST
 
+static void sha1_hex(const void *d, size_t n, size_t repeat, char out[41])
+{
+	rkv_sha1 s;
+	uint8_t md[20];
+
+	rkv_sha1_init(&s);
+	for (size_t i = 0; i < repeat; i++)
+		rkv_sha1_update(&s, d, n);
+	rkv_sha1_final(&s, md);
+	for (int i = 0; i < 20; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* FIPS 180 / RFC 3174 test vectors. */
+START_TEST(sha1_known_vectors)
+{
+	char hex[41];
+
+	sha1_hex("", 0, 1, hex);
+	ck_assert_str_eq(hex, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+	sha1_hex("abc", 3, 1, hex);
+	ck_assert_str_eq(hex, "a9993e364706816aba3e25717850c26c9cd0d89d");
+	sha1_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56,
+		 1, hex);
+	ck_assert_str_eq(hex, "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+	sha1_hex("a", 1, 1000000, hex);
+	ck_assert_str_eq(hex, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+	sha1_hex(
+	    "0123456701234567012345670123456701234567012345670123456701234567",
+	    64, 10, hex);
+	ck_assert_str_eq(hex, "dea356a2cddd90c7a7ecedc5ebb563934f460452");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("util");
@@ -79,6 +115,7 @@ int main(void)
 	tcase_add_test(tc, string2ll_rejects_what_redis_rejects);
 	tcase_add_test(tc, ll2str_round_trips);
 	tcase_add_test(tc, caseeq_is_ascii_case_insensitive);
+	tcase_add_test(tc, sha1_known_vectors);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -7,9 +7,9 @@
  * The script has one inline command per line (Redis's inline quoting; blank
  * lines and lines starting with '#' are skipped). A line starting with
  * "@sorted " compares the replies after sorting the elements of every
- * array (for commands whose order is unspecified: KEYS, SCAN). Each command is sent to
- * both as a multibulk request. Output: one line per mismatch, then
- * "N passed, N failed". */
+ * array (for commands whose order is unspecified: KEYS, SCAN). Each command is
+ * sent to both as a multibulk request. Output: one line per mismatch, then "N
+ * passed, N failed". */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -88,7 +88,7 @@ static int start_redis(const char *path)
 		dup2(devnull, 1);
 		execl(path, path, "--port", portstr, "--bind", "127.0.0.1",
 		      "--save", "", "--appendonly", "no", "--daemonize", "no",
-		      (char *)NULL);
+		      "--enable-debug-command", "yes", (char *)NULL);
 		_exit(127);
 	}
 	if (redis_pid < 0) {
@@ -207,7 +207,7 @@ static piece canon(rkv_reply_parser *p, const char *buf, size_t len,
 {
 	rkv_resp_token tok;
 	size_t used, start = *off;
-	piece out = { NULL, 0 };
+	piece out = {NULL, 0};
 
 	if (rkv_reply_next(p, buf + *off, len - *off, &used, &tok) !=
 	    RKV_RESP_DONE)
@@ -273,6 +273,7 @@ int main(int argc, char **argv)
 	static char req[1 << 16], theirs[1 << 20];
 	rkv_req_parser parser;
 	rkv_callbacks *cbs;
+	rkv_options *opts;
 	rkv_node *node;
 	rkv_conn *conn;
 	FILE *script;
@@ -297,10 +298,14 @@ int main(int argc, char **argv)
 	rkv_callbacks_new(&cbs);
 	rkv_callbacks_set_send(cbs, on_send);
 	rkv_callbacks_set_clock(cbs, on_clock);
-	if (rkv_node_new(&node, cbs, NULL, NULL) < 0 ||
+	rkv_options_new(&opts);
+	/* As the redis-server above: DEBUG (DIGEST) is compared too. */
+	rkv_options_set_enable_debug_command(opts, RKV_PROTECTED_YES);
+	if (rkv_node_new(&node, cbs, opts, NULL) < 0 ||
 	    rkv_conn_new(node, &conn, NULL) < 0)
 		return 2;
 	rkv_callbacks_free(cbs);
+	rkv_options_free(opts);
 	rkv_req_parser_init(&parser, rkv_default_allocator());
 
 	while (fgets(line, sizeof(line), script)) {
