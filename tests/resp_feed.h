@@ -2,8 +2,8 @@
  * growable strings for serialized results, a host-like feeder that hands a
  * parser its input whole, one byte at a time or at pseudo-random splits
  * (moving its buffer before every call, so stale pointers are caught), a
- * failing allocator, and the request-parser equivalence check. Included by
- * each suite's single translation unit. */
+ * failing allocator, and the request- and reply-parser equivalence
+ * checks. Included by each suite's single translation unit. */
 #ifndef RKV_TEST_RESP_FEED_H
 #define RKV_TEST_RESP_FEED_H
 
@@ -442,5 +442,133 @@ static void req_equiv_cfg(const char *in, size_t n, const req_cfg *cfg,
 	free(ref);
 }
 
+
+/* ====================================================================== */
+/* Reply feeding helper                                                   */
+/* ====================================================================== */
+
+typedef struct reply_cfg {
+	unsigned max_depth;		  /* 0: default */
+	long long max_bulk, max_elements; /* 0: default */
+	size_t max_line;		  /* 0: default */
+} reply_cfg;
+
+static const reply_cfg reply_default;
+
+static void tok_serialize(strb *out, const rkv_resp_token *t, bool idle)
+{
+	sb_addf(out, "%c d%u%s n%lld", (char)t->type, t->depth,
+		t->end ? " end" : "", t->n);
+	if (t->str.ptr) {
+		sb_adds(out, " [");
+		sb_add_esc(out, t->str.ptr, t->str.len);
+		sb_adds(out, "]");
+	}
+	if (t->type == RKV_RESP_DOUBLE)
+		sb_addf(out, " f%.17g", t->d);
+	if (t->type == RKV_RESP_VERBATIM)
+		sb_addf(out, " fmt=%s", t->fmt);
+	sb_adds(out, idle ? " idle\n" : "\n");
+}
+
+static void reply_apply_cfg(rkv_reply_parser *p, const reply_cfg *cfg)
+{
+	rkv_reply_parser_init(p);
+	if (cfg->max_depth)
+		p->max_depth = cfg->max_depth;
+	if (cfg->max_bulk)
+		p->max_bulk = cfg->max_bulk;
+	if (cfg->max_elements)
+		p->max_elements = cfg->max_elements;
+	if (cfg->max_line)
+		p->max_line = cfg->max_line;
+}
+
+/* Feed in[0..n) through a fresh tokenizer; one line per token, then
+ * "ERR <message>" or "AGAIN <bytes left>". */
+static char *reply_run(const char *in, size_t n, const reply_cfg *cfg, feeder f)
+{
+	rkv_reply_parser p;
+	hostbuf hb = {0};
+	strb out = {0};
+	size_t off = 0;
+	bool stop = false;
+
+	reply_apply_cfg(&p, cfg);
+	do {
+		size_t k = feeder_next(&f, n - off);
+
+		hb_append(&hb, in + off, k);
+		off += k;
+		for (;;) {
+			rkv_resp_token tok;
+			size_t consumed = (size_t)-1;
+			int r;
+
+			hb_move(&hb);
+			memset(&tok, 0x5A, sizeof(tok));
+			r = rkv_reply_next(&p, hb.data, hb.len, &consumed,
+					   &tok);
+			if (r == RKV_RESP_DONE) {
+				ck_assert_uint_gt(consumed, 0);
+				ck_assert_uint_le(consumed, hb.len);
+				if (tok.str.ptr)
+					ck_assert(within(tok.str.ptr,
+							 tok.str.len, hb.data,
+							 consumed));
+				if (tok.end)
+					ck_assert(rkv_reply_parser_idle(&p));
+				tok_serialize(&out, &tok,
+					      rkv_reply_parser_idle(&p));
+				hb_drop(&hb, consumed);
+				continue;
+			}
+			ck_assert_uint_eq(consumed, 0);
+			if (r == RKV_RESP_AGAIN) {
+				ck_assert_ptr_null(p.errmsg);
+				break;
+			}
+			ck_assert_int_eq(r, RKV_ERR_PROTO);
+			ck_assert_ptr_nonnull(p.errmsg);
+			sb_addf(&out, "ERR %s", p.errmsg);
+			{
+				const char *msg = p.errmsg;
+				size_t c2 = 7;
+
+				ck_assert_int_eq(rkv_reply_next(&p, hb.data,
+								hb.len, &c2,
+								&tok),
+						 RKV_ERR_PROTO);
+				ck_assert_uint_eq(c2, 0);
+				ck_assert_same(p.errmsg, msg);
+			}
+			stop = true;
+			break;
+		}
+	} while (!stop && off < n);
+	if (!stop)
+		sb_addf(&out, "AGAIN %zu", hb.len);
+	hb_free(&hb);
+	return sb_take(&out);
+}
+
+static void reply_equiv_cfg(const char *in, size_t n, const reply_cfg *cfg,
+			    const char *expect)
+{
+	char *ref = reply_run(in, n, cfg, feeder_make(FEED_ALL, 0));
+	char *got;
+
+	if (expect)
+		ck_assert_same(ref, expect);
+	got = reply_run(in, n, cfg, feeder_make(FEED_BYTE, 0));
+	ck_assert_same(got, ref);
+	free(got);
+	for (uint32_t seed = 1; seed <= NSEEDS; seed++) {
+		got = reply_run(in, n, cfg, feeder_make(FEED_RANDOM, seed));
+		ck_assert_same(got, ref);
+		free(got);
+	}
+	free(ref);
+}
 
 #endif
