@@ -45,19 +45,13 @@ void rkv_cmd_flushall(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	rkv_reply_ok(c);
 }
 
-static rkv_entry *lookup(rkv_conn *c, const rkv_slice *key)
-{
-	return rkv_keyspace_lookup(&c->node->ks, c->db, key->ptr, key->len,
-				   rkv_cmd_now(c));
-}
-
 /* DEL and UNLINK (freeing is synchronous in both). */
 void rkv_cmd_del(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	long long n = 0;
 
 	for (size_t i = 1; i < argc; i++)
-		if (lookup(c, &argv[i]) &&
+		if (rkv_lookup(c, &argv[i]) &&
 		    rkv_keyspace_delete(&c->node->ks, c->db, argv[i].ptr,
 					argv[i].len))
 			n++;
@@ -71,13 +65,13 @@ void rkv_cmd_exists(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	long long n = 0;
 
 	for (size_t i = 1; i < argc; i++)
-		n += lookup(c, &argv[i]) != NULL;
+		n += rkv_lookup(c, &argv[i]) != NULL;
 	rkv_resp_add_integer(rkv_out(c), n);
 }
 
 void rkv_cmd_type(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	rkv_entry *e = lookup(c, &argv[1]);
+	rkv_entry *e = rkv_lookup(c, &argv[1]);
 
 	(void)argc;
 	if (!e)
@@ -164,7 +158,7 @@ static void expire_generic(rkv_conn *c, size_t argc, const rkv_slice *argv,
 	if (when > LLONG_MAX - basetime)
 		goto invalid;
 	when += basetime;
-	e = lookup(c, &argv[1]);
+	e = rkv_lookup(c, &argv[1]);
 	if (!e || !expire_allowed(flags, rkv_keyspace_get_expire(ks, c->db, e),
 				  when)) {
 		rkv_resp_add_integer(rkv_out(c), 0);
@@ -181,7 +175,7 @@ static void expire_generic(rkv_conn *c, size_t argc, const rkv_slice *argv,
 		rkv_slice at[3] = {{"PEXPIREAT", 9}, argv[1], {num, 0}};
 
 		if (rkv_keyspace_set_expire(ks, c->db, e, when) < 0) {
-			rkv_resp_add_errorf(rkv_out(c), "out of memory");
+			rkv_reply_oom(c);
 			return;
 		}
 		at[2].len = rkv_ll2str(num, when);
@@ -190,8 +184,7 @@ static void expire_generic(rkv_conn *c, size_t argc, const rkv_slice *argv,
 	rkv_resp_add_integer(rkv_out(c), 1);
 	return;
 invalid:
-	rkv_resp_add_errorf(rkv_out(c), "invalid expire time in '%s' command",
-			    name);
+	rkv_reply_invalid_expire(c, name);
 }
 
 void rkv_cmd_expire(rkv_conn *c, size_t argc, const rkv_slice *argv)
@@ -219,7 +212,7 @@ void rkv_cmd_pexpireat(rkv_conn *c, size_t argc, const rkv_slice *argv)
 static void ttl_generic(rkv_conn *c, const rkv_slice *key, bool ms,
 			bool absolute)
 {
-	rkv_entry *e = lookup(c, key);
+	rkv_entry *e = rkv_lookup(c, key);
 	long long t;
 
 	if (!e) {
@@ -264,7 +257,7 @@ void rkv_cmd_pexpiretime(rkv_conn *c, size_t argc, const rkv_slice *argv)
 
 void rkv_cmd_persist(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	rkv_entry *e = lookup(c, &argv[1]);
+	rkv_entry *e = rkv_lookup(c, &argv[1]);
 
 	if (!e || !(e->flags & RKV_ENTRY_EXPIRES)) {
 		rkv_resp_add_integer(rkv_out(c), 0);
@@ -340,11 +333,6 @@ static bool same_key(const rkv_slice *a, const rkv_slice *b)
 	return a->len == b->len && memcmp(a->ptr, b->ptr, a->len) == 0;
 }
 
-static void reply_oom(rkv_conn *c)
-{
-	rkv_resp_add_errorf(rkv_out(c), "out of memory");
-}
-
 void rkv_cmd_select(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	int id;
@@ -361,7 +349,7 @@ static void rename_generic(rkv_conn *c, size_t argc, const rkv_slice *argv,
 			   bool nx)
 {
 	rkv_keyspace *ks = &c->node->ks;
-	rkv_entry *e = lookup(c, &argv[1]);
+	rkv_entry *e = rkv_lookup(c, &argv[1]);
 
 	if (!e) {
 		rkv_resp_add_errorf(rkv_out(c), "no such key");
@@ -372,13 +360,13 @@ static void rename_generic(rkv_conn *c, size_t argc, const rkv_slice *argv,
 			       nx ? 4 : 5);
 		return;
 	}
-	if (nx && lookup(c, &argv[2])) {
+	if (nx && rkv_lookup(c, &argv[2])) {
 		rkv_resp_add_integer(rkv_out(c), 0);
 		return;
 	}
 	if (rkv_keyspace_copy(ks, c->db, e, c->db, argv[2].ptr, argv[2].len,
 			      rkv_cmd_now(c), NULL) < 0) {
-		reply_oom(c);
+		rkv_reply_oom(c);
 		return;
 	}
 	rkv_keyspace_delete(ks, c->db, argv[1].ptr, argv[1].len);
@@ -410,7 +398,7 @@ void rkv_cmd_move(rkv_conn *c, size_t argc, const rkv_slice *argv)
 						"objects are the same");
 		return;
 	}
-	e = lookup(c, &argv[1]);
+	e = rkv_lookup(c, &argv[1]);
 	if (!e || rkv_keyspace_lookup(ks, dst, argv[1].ptr, argv[1].len,
 				      rkv_cmd_now(c))) {
 		rkv_resp_add_integer(rkv_out(c), 0);
@@ -418,7 +406,7 @@ void rkv_cmd_move(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	if (rkv_keyspace_copy(ks, c->db, e, dst, argv[1].ptr, argv[1].len,
 			      rkv_cmd_now(c), NULL) < 0) {
-		reply_oom(c);
+		rkv_reply_oom(c);
 		return;
 	}
 	rkv_keyspace_delete(ks, c->db, argv[1].ptr, argv[1].len);
@@ -453,7 +441,7 @@ void rkv_cmd_copy(rkv_conn *c, size_t argc, const rkv_slice *argv)
 						"objects are the same");
 		return;
 	}
-	e = lookup(c, &argv[1]);
+	e = rkv_lookup(c, &argv[1]);
 	if (!e ||
 	    (!replace && rkv_keyspace_lookup(ks, dst, argv[2].ptr, argv[2].len,
 					     rkv_cmd_now(c)))) {
@@ -462,7 +450,7 @@ void rkv_cmd_copy(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	if (rkv_keyspace_copy(ks, c->db, e, dst, argv[2].ptr, argv[2].len,
 			      rkv_cmd_now(c), NULL) < 0) {
-		reply_oom(c);
+		rkv_reply_oom(c);
 		return;
 	}
 	rkv_propagate(c->node, c->db, argc, argv);
@@ -571,7 +559,7 @@ void rkv_cmd_keys(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	rkv_dict_foreach(&c->node->ks.db[c->db].keys, collect_key, &k);
 	if (k.oom) {
 		rkv_free(rkv_node_alloc(c->node), k.keys);
-		reply_oom(c);
+		rkv_reply_oom(c);
 		return;
 	}
 	reply_collected(&k, rkv_cmd_now(c));
@@ -619,7 +607,7 @@ void rkv_cmd_scan(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	} while (cursor && iterations-- > 0 && k.n < (size_t)count && !k.oom);
 	if (k.oom) {
 		rkv_free(rkv_node_alloc(c->node), k.keys);
-		reply_oom(c);
+		rkv_reply_oom(c);
 		return;
 	}
 	/* Only strings exist yet: a TYPE filter other than string matches

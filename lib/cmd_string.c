@@ -12,25 +12,19 @@
 #include "commands.h"
 #include "util.h"
 
-static rkv_entry *lookup(rkv_conn *c, const rkv_slice *key)
-{
-	return rkv_keyspace_lookup(&c->node->ks, c->db, key->ptr, key->len,
-				   rkv_cmd_now(c));
-}
-
 static bool store(rkv_conn *c, const rkv_slice *key, const char *val,
 		  size_t vlen, bool keep_ttl, rkv_entry **out)
 {
 	if (rkv_keyspace_set(&c->node->ks, c->db, key->ptr, key->len, val, vlen,
 			     keep_ttl, rkv_cmd_now(c), out) == 0)
 		return true;
-	rkv_resp_add_errorf(rkv_out(c), "out of memory");
+	rkv_reply_oom(c);
 	return false;
 }
 
 void rkv_cmd_get(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	rkv_entry *e = lookup(c, &argv[1]);
+	rkv_entry *e = rkv_lookup(c, &argv[1]);
 
 	(void)argc;
 	if (e)
@@ -126,8 +120,7 @@ static bool expire_ms(rkv_conn *c, const rkv_slice *arg, int flags,
 	}
 	return true;
 invalid:
-	rkv_resp_add_errorf(rkv_out(c), "invalid expire time in '%s' command",
-			    cmd);
+	rkv_reply_invalid_expire(c, cmd);
 	return false;
 }
 
@@ -144,7 +137,7 @@ static void set_generic(rkv_conn *c, int flags, const rkv_slice *key,
 
 	if (expire && !expire_ms(c, expire, flags, cmd, &when))
 		return;
-	e = lookup(c, key);
+	e = rkv_lookup(c, key);
 	if (flags & SET_GET) {
 		if (e)
 			rkv_reply_entry(c, e);
@@ -219,7 +212,7 @@ void rkv_cmd_psetex(rkv_conn *c, size_t argc, const rkv_slice *argv)
 
 void rkv_cmd_getset(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	rkv_entry *e = lookup(c, &argv[1]);
+	rkv_entry *e = rkv_lookup(c, &argv[1]);
 
 	if (e)
 		rkv_reply_entry(c, e);
@@ -232,27 +225,24 @@ void rkv_cmd_getset(rkv_conn *c, size_t argc, const rkv_slice *argv)
 
 void rkv_cmd_getdel(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	rkv_entry *e = lookup(c, &argv[1]);
+	rkv_entry *e = rkv_lookup(c, &argv[1]);
+	rkv_slice del[2] = {{"DEL", 3}, argv[1]}; /* replicated as a DEL */
 
+	(void)argc;
 	if (!e) {
 		rkv_reply_null(c);
 		return;
 	}
 	rkv_reply_entry(c, e);
 	rkv_keyspace_delete(&c->node->ks, c->db, argv[1].ptr, argv[1].len);
-	{
-		rkv_slice del[2] = {{"DEL", 3}, argv[1]};
-
-		(void)argc;
-		rkv_propagate(c->node, c->db, 2, del);
-	}
+	rkv_propagate(c->node, c->db, 2, del);
 }
 
 void rkv_cmd_mget(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	rkv_resp_add_array(rkv_out(c), (long long)argc - 1);
 	for (size_t i = 1; i < argc; i++) {
-		rkv_entry *e = lookup(c, &argv[i]);
+		rkv_entry *e = rkv_lookup(c, &argv[i]);
 
 		if (e)
 			rkv_reply_entry(c, e);
@@ -270,7 +260,7 @@ static void mset_generic(rkv_conn *c, size_t argc, const rkv_slice *argv,
 	}
 	if (nx) {
 		for (size_t i = 1; i < argc; i += 2) {
-			if (lookup(c, &argv[i])) {
+			if (rkv_lookup(c, &argv[i])) {
 				rkv_resp_add_integer(rkv_out(c), 0);
 				return;
 			}
@@ -300,7 +290,7 @@ void rkv_cmd_msetnx(rkv_conn *c, size_t argc, const rkv_slice *argv)
 static void incr_generic(rkv_conn *c, const rkv_slice *key, long long incr,
 			 size_t argc, const rkv_slice *argv)
 {
-	rkv_entry *e = lookup(c, key);
+	rkv_entry *e = rkv_lookup(c, key);
 	long long value = 0;
 	char num[RKV_LLSTR_SIZE];
 
@@ -359,7 +349,7 @@ void rkv_cmd_decrby(rkv_conn *c, size_t argc, const rkv_slice *argv)
 
 void rkv_cmd_append(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	rkv_entry *e = lookup(c, &argv[1]);
+	rkv_entry *e = rkv_lookup(c, &argv[1]);
 	const rkv_allocator *a = rkv_node_alloc(c->node);
 	char buf[RKV_LLSTR_SIZE], *joined;
 	const char *old = "";
@@ -378,7 +368,7 @@ void rkv_cmd_append(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	joined = rkv_malloc(a, total ? total : 1);
 	if (!joined) {
-		rkv_resp_add_errorf(rkv_out(c), "out of memory");
+		rkv_reply_oom(c);
 		return;
 	}
 	memcpy(joined, old, oldlen);
@@ -396,7 +386,7 @@ void rkv_cmd_append(rkv_conn *c, size_t argc, const rkv_slice *argv)
 
 void rkv_cmd_strlen(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	rkv_entry *e = lookup(c, &argv[1]);
+	rkv_entry *e = rkv_lookup(c, &argv[1]);
 	char buf[RKV_LLSTR_SIZE];
 	size_t len = 0;
 
@@ -404,12 +394,6 @@ void rkv_cmd_strlen(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	if (e)
 		rkv_entry_str(e, buf, &len);
 	rkv_resp_add_integer(rkv_out(c), (long long)len);
-}
-
-/* The entry's string bytes for reading (an int is formatted into buf). */
-static const char *value_of(const rkv_entry *e, char *buf, size_t *len)
-{
-	return rkv_entry_str(e, buf, len);
 }
 
 /* GETRANGE key start end (and SUBSTR) */
@@ -424,12 +408,12 @@ void rkv_cmd_getrange(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	(void)argc;
 	if (!rkv_arg_ll(c, &argv[2], &start) || !rkv_arg_ll(c, &argv[3], &end))
 		return;
-	e = lookup(c, &argv[1]);
+	e = rkv_lookup(c, &argv[1]);
 	if (!e) {
 		rkv_resp_add_bulk(rkv_out(c), "", 0);
 		return;
 	}
-	s = value_of(e, buf, &len);
+	s = rkv_entry_str(e, buf, &len);
 	if (start < 0 && end < 0 && start > end) {
 		rkv_resp_add_bulk(rkv_out(c), "", 0);
 		return;
@@ -480,9 +464,9 @@ void rkv_cmd_setrange(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		rkv_resp_add_errorf(rkv_out(c), "offset is out of range");
 		return;
 	}
-	e = lookup(c, &argv[1]);
+	e = rkv_lookup(c, &argv[1]);
 	if (e)
-		old = value_of(e, buf, &oldlen);
+		old = rkv_entry_str(e, buf, &oldlen);
 	if (v->len == 0) {
 		rkv_resp_add_integer(rkv_out(c), (long long)oldlen);
 		return;
@@ -494,7 +478,7 @@ void rkv_cmd_setrange(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		total = oldlen;
 	joined = rkv_malloc(a, total);
 	if (!joined) {
-		rkv_resp_add_errorf(rkv_out(c), "out of memory");
+		rkv_reply_oom(c);
 		return;
 	}
 	memcpy(joined, old, oldlen);
@@ -520,7 +504,7 @@ void rkv_cmd_getex(rkv_conn *c, size_t argc, const rkv_slice *argv)
 
 	if (!string_options(c, argc, argv, FOR_GETEX, &flags, &expire))
 		return;
-	e = lookup(c, &argv[1]);
+	e = rkv_lookup(c, &argv[1]);
 	if (!e) {
 		rkv_reply_null(c);
 		return;
@@ -672,7 +656,7 @@ static size_t format_ld(char *buf, size_t cap, long double v)
 /* INCRBYFLOAT key increment */
 void rkv_cmd_incrbyfloat(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	rkv_entry *e = lookup(c, &argv[1]);
+	rkv_entry *e = rkv_lookup(c, &argv[1]);
 	long double value = 0, incr;
 	char buf[LD_CHARS];
 	size_t len;
@@ -680,7 +664,7 @@ void rkv_cmd_incrbyfloat(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	(void)argc;
 	if (e) {
 		char ibuf[RKV_LLSTR_SIZE];
-		const char *v = value_of(e, ibuf, &len);
+		const char *v = rkv_entry_str(e, ibuf, &len);
 
 		if (e->enc == RKV_ENC_INT)
 			value = (long double)rkv_entry_int(e);

@@ -30,6 +30,23 @@ void rkv_reply_arity(rkv_conn *c, const char *cmd_name)
 	    &c->obuf, "wrong number of arguments for '%s' command", cmd_name);
 }
 
+rkv_entry *rkv_lookup(rkv_conn *c, const rkv_slice *key)
+{
+	return rkv_keyspace_lookup(&c->node->ks, c->db, key->ptr, key->len,
+				   rkv_cmd_now(c));
+}
+
+void rkv_reply_oom(rkv_conn *c)
+{
+	rkv_resp_add_errorf(&c->obuf, "out of memory");
+}
+
+void rkv_reply_invalid_expire(rkv_conn *c, const char *cmd_name)
+{
+	rkv_resp_add_errorf(&c->obuf, "invalid expire time in '%s' command",
+			    cmd_name);
+}
+
 void rkv_reply_entry(rkv_conn *c, const rkv_entry *e)
 {
 	char buf[RKV_LLSTR_SIZE];

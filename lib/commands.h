@@ -71,6 +71,16 @@ bool rkv_arg_ll(rkv_conn *c, const rkv_slice *a, long long *v);
  * command". */
 void rkv_reply_arity(rkv_conn *c, const char *cmd_name);
 
+/* The live entry for key in the connection's database (expiring it if its
+ * time has passed), counted as an access. */
+rkv_entry *rkv_lookup(rkv_conn *c, const rkv_slice *key);
+
+/* "ERR out of memory": a write could not allocate; nothing changed. */
+void rkv_reply_oom(rkv_conn *c);
+
+/* "ERR invalid expire time in 'x' command". */
+void rkv_reply_invalid_expire(rkv_conn *c, const char *cmd_name);
+
 /* Reply with an entry's string value as a bulk string. */
 void rkv_reply_entry(rkv_conn *c, const rkv_entry *e);
 

@@ -177,7 +177,6 @@ int rkv_keyspace_set(rkv_keyspace *ks, int db, const char *key, size_t klen,
 		e->enc = is_int ? RKV_ENC_INT : RKV_ENC_STR;
 		e->flags = old ? old->flags : 0;
 		e->unused = 0;
-		e->atime = (uint32_t)(now_ms / 1000);
 		memcpy(e->data, key, klen);
 		if (!old && rkv_dict_add(&d->keys, &e->link, hash) < 0) {
 			rkv_free(ks->alloc, e);

@@ -47,23 +47,6 @@ bool rkv_string2ll(const char *s, size_t len, long long *out)
 	return true;
 }
 
-bool rkv_string2ull(const char *s, size_t len, unsigned long long *out)
-{
-	unsigned long long v = 0;
-
-	if (len == 0 || len > 20 || (len > 1 && s[0] == '0'))
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned d = (unsigned)(s[i] - '0');
-
-		if (d > 9 || v > (~0ULL - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
-}
-
 size_t rkv_ull2str(char *dst, unsigned long long v)
 {
 	char tmp[RKV_LLSTR_SIZE];

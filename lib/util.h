@@ -13,9 +13,6 @@
  * overflow. Returns true and sets *out on success. */
 bool rkv_string2ll(const char *s, size_t len, long long *out);
 
-/* Parse an unsigned decimal (a SCAN cursor) with the same strictness. */
-bool rkv_string2ull(const char *s, size_t len, unsigned long long *out);
-
 /* Write v in decimal to dst (which has room for RKV_LLSTR_SIZE bytes, no
  * terminator is written). Returns the number of bytes written. */
 size_t rkv_ll2str(char *dst, long long v);
