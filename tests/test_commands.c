@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "check_main.h"
 
 START_TEST(table_is_sorted_for_binary_search)
 {
@@ -80,15 +81,9 @@ int main(void)
 {
 	Suite *s = suite_create("commands");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, table_is_sorted_for_binary_search);
 	tcase_add_test(tc, ticks_expire_keys_and_count_writes);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rkv_test_run(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dict.h"
+#include "check_main.h"
 
 typedef struct tnode {
 	rkv_dict_node link; /* first member: the dict links it */
@@ -294,8 +295,6 @@ int main(void)
 {
 	Suite *s = suite_create("dict");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
@@ -309,9 +308,5 @@ int main(void)
 	tcase_add_test(tc, clear_visits_every_node);
 	tcase_add_test(tc, allocation_failure_is_reported);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rkv_test_run(s);
 }

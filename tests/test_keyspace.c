@@ -9,6 +9,7 @@
 #include "alloc.h"
 #include "keyspace.h"
 #include "util.h"
+#include "check_main.h"
 
 static rkv_mem mem;
 static rkv_rand rng;
@@ -315,8 +316,6 @@ int main(void)
 {
 	Suite *s = suite_create("keyspace");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
@@ -330,9 +329,5 @@ int main(void)
 	tcase_add_test(tc, memory_accounting_per_key);
 	tcase_add_test(tc, model_check);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rkv_test_run(s);
 }

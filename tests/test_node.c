@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "rkv.h"
+#include "check_main.h"
 
 /* A fake host: records everything the node hands to its callbacks. */
 typedef struct host {
@@ -466,8 +467,6 @@ int main(void)
 {
 	Suite *s = suite_create("node");
 	TCase *tc = tcase_create("api");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, version_and_errors);
@@ -489,9 +488,5 @@ int main(void)
 	tcase_add_test(tc, allocation_failure_closes_connection_cleanly);
 	tcase_add_test(tc, nodes_are_independent);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rkv_test_run(s);
 }

@@ -27,6 +27,7 @@
 #include "util.h"
 
 #include "resp_feed.h"
+#include "check_main.h"
 static void req_equiv(const char *in, size_t n, const char *expect)
 {
 	req_equiv_cfg(in, n, &req_default, expect);
@@ -2156,8 +2157,6 @@ static void add(Suite *s, const char *name, const TTest **tests, size_t n)
 int main(void)
 {
 	Suite *s = suite_create("resp");
-	SRunner *sr;
-	int failed;
 	TCase *tc;
 	const TTest *req[] = {
 	    req_multibulk_basic_zero_copy,
@@ -2228,9 +2227,5 @@ int main(void)
 	tcase_add_test(tc, buf_oom_ignores_appends_that_fit);
 	suite_add_tcase(s, tc);
 
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rkv_test_run(s);
 }

@@ -28,6 +28,7 @@
 #include "resp.h"
 
 #include "resp_feed.h"
+#include "check_main.h"
 /* A string literal and its length (NUL bytes included). */
 #define LIT(lit) lit, sizeof(lit) - 1
 
@@ -519,16 +520,10 @@ int main(void)
 {
 	Suite *s = suite_create("resp_badinput");
 	TCase *tc = tcase_create("catalog");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, catalog_shape);
 	tcase_add_loop_test(tc, catalog_row, 0, (int)NROWS);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rkv_test_run(s);
 }

@@ -7,6 +7,7 @@
 
 #include "sha1.h"
 #include "util.h"
+#include "check_main.h"
 
 static bool s2ll(const char *s, long long *v)
 {
@@ -108,8 +109,6 @@ int main(void)
 {
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, string2ll_accepts_redis_forms);
 	tcase_add_test(tc, string2ll_rejects_what_redis_rejects);
@@ -117,9 +116,5 @@ int main(void)
 	tcase_add_test(tc, caseeq_is_ascii_case_insensitive);
 	tcase_add_test(tc, sha1_known_vectors);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rkv_test_run(s);
 }
