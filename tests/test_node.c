@@ -389,10 +389,10 @@ static void c_free(void *p, void *ud)
 	free(p);
 }
 
-START_TEST(allocator_hooks_see_every_allocation)
+/* Replace the fixture's node by one whose allocator counts into cnt. */
+static void restart_counting(counting *cnt)
 {
-	counting cnt = {0, 0, -1};
-	rkv_allocator a = {c_malloc, c_realloc, c_free, &cnt};
+	rkv_allocator a = {c_malloc, c_realloc, c_free, cnt};
 	rkv_options *o;
 
 	teardown();
@@ -400,6 +400,13 @@ START_TEST(allocator_hooks_see_every_allocation)
 	ck_assert_int_eq(rkv_options_set_allocator(o, &a), 0);
 	setup_with(o);
 	rkv_options_free(o);
+}
+
+START_TEST(allocator_hooks_see_every_allocation)
+{
+	counting cnt = {0, 0, -1};
+
+	restart_counting(&cnt);
 	/* An incomplete request buffered across calls, an argv that outgrows
 	 * the parser's inline array, and quoted inline arguments. */
 	ck_assert_int_eq(feed("*3\r\n$4\r\nECHO\r\n$1\r\nx"), 0);
@@ -419,14 +426,8 @@ END_TEST
 START_TEST(allocation_failure_closes_connection_cleanly)
 {
 	counting cnt = {0, 0, -1};
-	rkv_allocator a = {c_malloc, c_realloc, c_free, &cnt};
-	rkv_options *o;
 
-	teardown();
-	ck_assert_int_eq(rkv_options_new(&o), 0);
-	ck_assert_int_eq(rkv_options_set_allocator(o, &a), 0);
-	setup_with(o);
-	rkv_options_free(o);
+	restart_counting(&cnt);
 	cnt.fail_after = cnt.total; /* every further allocation fails */
 	ck_assert_int_eq(feed("*2\r\n$4\r\nECHO\r\n$3\r\nab"), RKV_ERR_NOMEM);
 	ck_assert_int_eq(H.closes, 1);
