@@ -600,7 +600,9 @@ void rkv_cmd_scan(rkv_conn *c, size_t argc, const rkv_slice *argv)
 			return;
 		}
 	}
-	iterations = count * 10;
+	/* Redis's count*10 bound on empty buckets visited, saturated: a huge
+	 * COUNT just means "scan to the end", without overflow. */
+	iterations = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
 	do {
 		cursor = rkv_dict_scan(&c->node->ks.db[c->db].keys, cursor,
 				       collect_key, &k);
