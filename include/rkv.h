@@ -218,6 +218,16 @@ typedef void (*rkv_event_cb)(rkv_node *node, const rkv_event *event,
  * now_ms given to rkv_node_tick() (as milliseconds since the epoch). */
 typedef int64_t (*rkv_clock_cb)(rkv_node *node, void *user_data);
 
+/* A write was applied to the keyspace: called after every change, with the
+ * database and key changed (written, deleted, expired, renamed away or to).
+ * key is NULL (klen 0) when a whole database changed at once (FLUSHDB,
+ * SWAPDB) and db is -1 when every database did (FLUSHALL). The key bytes
+ * are valid during the call only. An application embedding a replica uses
+ * it to invalidate its own caches. The callback must not call back into the
+ * node. */
+typedef void (*rkv_keyspace_cb)(rkv_node *node, int db, const char *key,
+				size_t klen, void *user_data);
+
 /* Create an empty callbacks set in *out, allocated with malloc (it is a
  * short-lived construction object, copied by rkv_node_new()).
  * Returns 0, RKV_ERR_INVALID (out is NULL) or RKV_ERR_NOMEM. */
@@ -243,6 +253,9 @@ RKV_API void rkv_callbacks_set_event(rkv_callbacks *cbs, rkv_event_cb cb);
 
 /* Set the wall-clock callback. */
 RKV_API void rkv_callbacks_set_clock(rkv_callbacks *cbs, rkv_clock_cb cb);
+
+/* Set the keyspace-change callback (optional). */
+RKV_API void rkv_callbacks_set_keyspace(rkv_callbacks *cbs, rkv_keyspace_cb cb);
 
 /* ------------------------------------------------------------------------ */
 /* Options                                                                  */

@@ -101,8 +101,8 @@ void rkv_cmd_debug(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	rkv_keyspace *ks = &c->node->ks;
 
-	if (!(c->node->enable_debug == RKV_PROTECTED_YES ||
-	      (c->node->enable_debug == RKV_PROTECTED_LOCAL &&
+	if (!(c->node->set.enable_debug == RKV_PROTECTED_YES ||
+	      (c->node->set.enable_debug == RKV_PROTECTED_LOCAL &&
 	       local_client(c)))) {
 		rkv_resp_add_errorf(
 		    rkv_out(c),

@@ -31,7 +31,9 @@ void rkv_cmd_flushdb(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	if (!flush_args_ok(c, argc, argv))
 		return;
+	rkv_signal_db(c->node, c->db, -1);
 	rkv_keyspace_flush(&c->node->ks, c->db);
+	rkv_signal_db_done(c->node, c->db);
 	rkv_propagate(c->node, c->db, argc, argv);
 	rkv_reply_ok(c);
 }
@@ -40,7 +42,9 @@ void rkv_cmd_flushall(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	if (!flush_args_ok(c, argc, argv))
 		return;
+	rkv_signal_db(c->node, -1, -1);
 	rkv_keyspace_flush(&c->node->ks, -1);
+	rkv_signal_db_done(c->node, -1);
 	rkv_propagate(c->node, c->db, argc, argv);
 	rkv_reply_ok(c);
 }
@@ -53,8 +57,10 @@ void rkv_cmd_del(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	for (size_t i = 1; i < argc; i++)
 		if (rkv_lookup(c, &argv[i]) &&
 		    rkv_keyspace_delete(&c->node->ks, c->db, argv[i].ptr,
-					argv[i].len))
+					argv[i].len)) {
+			rkv_modified(c, &argv[i]);
 			n++;
+		}
 	if (n)
 		rkv_propagate(c->node, c->db, argc, argv);
 	rkv_resp_add_integer(rkv_out(c), n);
@@ -169,6 +175,7 @@ static void expire_generic(rkv_conn *c, size_t argc, const rkv_slice *argv,
 		rkv_slice del[2] = {{"DEL", 3}, argv[1]};
 
 		rkv_keyspace_delete(ks, c->db, argv[1].ptr, argv[1].len);
+		rkv_modified(c, &argv[1]);
 		rkv_propagate(c->node, c->db, 2, del);
 	} else {
 		char num[RKV_LLSTR_SIZE];
@@ -179,6 +186,7 @@ static void expire_generic(rkv_conn *c, size_t argc, const rkv_slice *argv,
 			return;
 		}
 		at[2].len = rkv_ll2str(num, when);
+		rkv_modified(c, &argv[1]);
 		rkv_propagate(c->node, c->db, 3, at);
 	}
 	rkv_resp_add_integer(rkv_out(c), 1);
@@ -264,6 +272,7 @@ void rkv_cmd_persist(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		return;
 	}
 	rkv_keyspace_set_expire(&c->node->ks, c->db, e, -1);
+	rkv_modified(c, &argv[1]);
 	rkv_propagate(c->node, c->db, argc, argv);
 	rkv_resp_add_integer(rkv_out(c), 1);
 }
@@ -370,6 +379,8 @@ static void rename_generic(rkv_conn *c, size_t argc, const rkv_slice *argv,
 		return;
 	}
 	rkv_keyspace_delete(ks, c->db, argv[1].ptr, argv[1].len);
+	rkv_modified(c, &argv[1]);
+	rkv_modified(c, &argv[2]);
 	rkv_propagate(c->node, c->db, argc, argv);
 	rkv_buf_append(rkv_out(c), nx ? ":1\r\n" : "+OK\r\n", nx ? 4 : 5);
 }
@@ -410,6 +421,8 @@ void rkv_cmd_move(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		return;
 	}
 	rkv_keyspace_delete(ks, c->db, argv[1].ptr, argv[1].len);
+	rkv_modified(c, &argv[1]);
+	rkv_signal_key(c->node, dst, argv[1].ptr, argv[1].len);
 	rkv_propagate(c->node, c->db, argc, argv);
 	rkv_resp_add_integer(rkv_out(c), 1);
 }
@@ -453,6 +466,7 @@ void rkv_cmd_copy(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		rkv_reply_oom(c);
 		return;
 	}
+	rkv_signal_key(c->node, dst, argv[2].ptr, argv[2].len);
 	rkv_propagate(c->node, c->db, argc, argv);
 	rkv_resp_add_integer(rkv_out(c), 1);
 }
@@ -469,7 +483,11 @@ void rkv_cmd_swapdb(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		rkv_resp_add_errorf(rkv_out(c), "DB index is out of range");
 		return;
 	}
+	rkv_signal_db(c->node, a, b);
 	rkv_keyspace_swap(&c->node->ks, a, b);
+	rkv_signal_db_done(c->node, a);
+	if (b != a)
+		rkv_signal_db_done(c->node, b);
 	rkv_propagate(c->node, c->db, argc, argv);
 	rkv_reply_ok(c);
 }

@@ -16,8 +16,10 @@ static bool store(rkv_conn *c, const rkv_slice *key, const char *val,
 		  size_t vlen, bool keep_ttl, rkv_entry **out)
 {
 	if (rkv_keyspace_set(&c->node->ks, c->db, key->ptr, key->len, val, vlen,
-			     keep_ttl, rkv_cmd_now(c), out) == 0)
+			     keep_ttl, rkv_cmd_now(c), out) == 0) {
+		rkv_modified(c, key);
 		return true;
+	}
 	rkv_reply_oom(c);
 	return false;
 }
@@ -235,6 +237,7 @@ void rkv_cmd_getdel(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	rkv_reply_entry(c, e);
 	rkv_keyspace_delete(&c->node->ks, c->db, argv[1].ptr, argv[1].len);
+	rkv_modified(c, &argv[1]);
 	rkv_propagate(c->node, c->db, 2, del);
 }
 
@@ -360,7 +363,7 @@ void rkv_cmd_append(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	if (e)
 		old = rkv_entry_str(e, buf, &oldlen);
 	total = oldlen + argv[2].len;
-	if ((long long)total > c->node->proto_max_bulk_len) {
+	if ((long long)total > c->node->set.proto_max_bulk_len) {
 		rkv_resp_add_errorf(rkv_out(c),
 				    "string exceeds maximum allowed "
 				    "size (proto-max-bulk-len)");
@@ -439,7 +442,7 @@ static bool length_ok(rkv_conn *c, long long size, long long append)
 {
 	long long total = size + append;
 
-	if (total <= c->node->proto_max_bulk_len && total >= size &&
+	if (total <= c->node->set.proto_max_bulk_len && total >= size &&
 	    total >= append)
 		return true;
 	rkv_resp_add_errorf(rkv_out(c), "string exceeds maximum allowed size "
@@ -516,6 +519,7 @@ void rkv_cmd_getex(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		rkv_slice del[2] = {{"DEL", 3}, argv[1]};
 
 		rkv_keyspace_delete(ks, c->db, argv[1].ptr, argv[1].len);
+		rkv_modified(c, &argv[1]);
 		rkv_propagate(c->node, c->db, 2, del);
 	} else if (expire) {
 		char num[RKV_LLSTR_SIZE];
@@ -523,11 +527,13 @@ void rkv_cmd_getex(rkv_conn *c, size_t argc, const rkv_slice *argv)
 
 		rkv_keyspace_set_expire(ks, c->db, e, when);
 		at[2].len = rkv_ll2str(num, when);
+		rkv_modified(c, &argv[1]);
 		rkv_propagate(c->node, c->db, 3, at);
 	} else if ((flags & SET_PERSIST) && (e->flags & RKV_ENTRY_EXPIRES)) {
 		rkv_slice p[2] = {{"PERSIST", 7}, argv[1]};
 
 		rkv_keyspace_set_expire(ks, c->db, e, -1);
+		rkv_modified(c, &argv[1]);
 		rkv_propagate(c->node, c->db, 2, p);
 	}
 }
@@ -694,4 +700,12 @@ void rkv_cmd_incrbyfloat(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	return;
 not_float:
 	rkv_resp_add_errorf(rkv_out(c), "value is not a valid float");
+}
+
+/* LCS: placeholder until it lands. */
+void rkv_cmd_lcs(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	(void)argc;
+	(void)argv;
+	rkv_resp_add_errorf(&c->obuf, "not implemented yet");
 }

@@ -101,11 +101,85 @@ static void add_bulk_cstr(rkv_conn *c, const char *s)
 	rkv_resp_add_bulk(&c->obuf, s, strlen(s));
 }
 
+/* Compare a password in time independent of where it differs. */
+static bool secret_eq(const char *a, size_t alen, const char *b, size_t blen)
+{
+	unsigned char diff = alen != blen;
+	size_t n = alen < blen ? alen : blen;
+
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(a[i] ^ b[i]);
+	return diff == 0;
+}
+
+/* The default user's check: user NULL or "default", and the requirepass
+ * password (any password when none is set: the user is "nopass"). */
+static bool auth_ok(rkv_node *node, const rkv_slice *user,
+		    const rkv_slice *pass)
+{
+	if (user && !(user->len == 7 && memcmp(user->ptr, "default", 7) == 0))
+		return false;
+	if (!node->set.requirepass)
+		return true;
+	return secret_eq(pass->ptr, pass->len, node->set.requirepass,
+			 node->set.requirepass_len);
+}
+
+static void reply_wrongpass(rkv_conn *c)
+{
+	rkv_resp_add_errorf(&c->obuf, "-WRONGPASS invalid username-password "
+				      "pair or user is disabled.");
+}
+
+/* AUTH [username] password */
+void rkv_cmd_auth(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	if (argc > 3) {
+		rkv_reply_syntax_error(c);
+		return;
+	}
+	if (argc == 2 && !c->node->set.requirepass) {
+		rkv_resp_add_errorf(&c->obuf,
+				    "AUTH <password> called without any "
+				    "password configured for the default user. "
+				    "Are you sure your configuration is "
+				    "correct?");
+		return;
+	}
+	if (!auth_ok(c->node, argc == 3 ? &argv[1] : NULL, &argv[argc - 1])) {
+		reply_wrongpass(c);
+		return;
+	}
+	c->flags |= RKV_CONN_AUTHED;
+	rkv_reply_ok(c);
+}
+
+/* RESET: back to a fresh connection's state, as Redis's clearClientConnection
+ * State(). */
+void rkv_cmd_reset(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	(void)argc;
+	(void)argv;
+	rkv_multi_reset(c);
+	rkv_pubsub_unsubscribe_all(c);
+	if (c->flags & RKV_CONN_MONITOR) {
+		c->flags &= ~(unsigned)RKV_CONN_MONITOR;
+		c->node->nmonitors--;
+	}
+	c->flags &= ~(unsigned)RKV_CONN_NO_EVICT;
+	if (c->node->set.requirepass)
+		c->flags &= ~(unsigned)RKV_CONN_AUTHED;
+	c->db = 0;
+	c->proto = 2;
+	c->name[0] = '\0';
+	rkv_buf_append(&c->obuf, "+RESET\r\n", 8);
+}
+
 /* HELLO [protover [AUTH username password] [SETNAME clientname]] */
 void rkv_cmd_hello(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	long long ver = 0;
-	const rkv_slice *name = NULL;
+	const rkv_slice *name = NULL, *user = NULL, *pass = NULL;
 	size_t j = 2;
 
 	if (argc >= 2) {
@@ -125,8 +199,8 @@ void rkv_cmd_hello(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		size_t more = argc - j - 1;
 
 		if (rkv_arg_is(&argv[j], "auth") && more >= 2) {
-			/* No password is configured yet: the default user
-			 * accepts any password, as Redis's nopass user does. */
+			user = &argv[j + 1];
+			pass = &argv[j + 2];
 			j += 2;
 		} else if (rkv_arg_is(&argv[j], "setname") && more >= 1) {
 			name = &argv[++j];
@@ -147,6 +221,22 @@ void rkv_cmd_hello(rkv_conn *c, size_t argc, const rkv_slice *argv)
 			    argv[j].ptr);
 			return;
 		}
+	}
+	if (user) {
+		if (!auth_ok(c->node, user, pass)) {
+			reply_wrongpass(c);
+			return;
+		}
+		c->flags |= RKV_CONN_AUTHED;
+	}
+	if (!(c->flags & RKV_CONN_AUTHED)) {
+		rkv_resp_add_errorf(
+		    &c->obuf,
+		    "-NOAUTH HELLO must be called with the client already "
+		    "authenticated, otherwise the HELLO AUTH <user> <pass> "
+		    "option can be used to authenticate the client and "
+		    "select the RESP protocol version at the same time");
+		return;
 	}
 	if (name)
 		snprintf(c->name, sizeof(c->name), "%.*s", (int)name->len,
@@ -170,20 +260,32 @@ void rkv_cmd_hello(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	rkv_resp_add_array(&c->obuf, 0);
 }
 
-#define W RKV_CMD_WRITE
-#define R RKV_CMD_READONLY
-#define F RKV_CMD_FAST
+#define W  RKV_CMD_WRITE
+#define R  RKV_CMD_READONLY
+#define F  RKV_CMD_FAST
+#define NA RKV_CMD_NOAUTH
+#define NM RKV_CMD_NOMONITOR
+#define PS RKV_CMD_PUBSUB
+#define TX RKV_CMD_TXN
+#define D  RKV_CMD_DENYOOM
+#define A  RKV_CMD_ADMIN
 
 /* Sorted by name (checked by a unit test). */
 static const rkv_command command_table[] = {
-    {"append", 3, W, 1, 1, 1, rkv_cmd_append},
-    {"copy", -3, W, 1, 2, 1, rkv_cmd_copy},
+    {"append", 3, W | D, 1, 1, 1, rkv_cmd_append},
+    {"auth", -2, NA | NM | F, 0, 0, 0, rkv_cmd_auth},
+    {"client", -2, 0, 0, 0, 0, rkv_cmd_client},
+    {"command", -1, 0, 0, 0, 0, rkv_cmd_command},
+    {"config", -2, A, 0, 0, 0, rkv_cmd_config},
+    {"copy", -3, W | D, 1, 2, 1, rkv_cmd_copy},
     {"dbsize", 1, R | F, 0, 0, 0, rkv_cmd_dbsize},
-    {"debug", -2, 0, 0, 0, 0, rkv_cmd_debug},
-    {"decr", 2, W | F, 1, 1, 1, rkv_cmd_decr},
-    {"decrby", 3, W | F, 1, 1, 1, rkv_cmd_decrby},
+    {"debug", -2, A, 0, 0, 0, rkv_cmd_debug},
+    {"decr", 2, W | F | D, 1, 1, 1, rkv_cmd_decr},
+    {"decrby", 3, W | F | D, 1, 1, 1, rkv_cmd_decrby},
     {"del", -2, W, 1, -1, 1, rkv_cmd_del},
+    {"discard", 1, TX | F, 0, 0, 0, rkv_cmd_discard},
     {"echo", 2, F, 0, 0, 0, rkv_cmd_echo},
+    {"exec", 1, TX, 0, 0, 0, rkv_cmd_exec},
     {"exists", -2, R | F, 1, -1, 1, rkv_cmd_exists},
     {"expire", -3, W | F, 1, 1, 1, rkv_cmd_expire},
     {"expireat", -3, W | F, 1, 1, 1, rkv_cmd_expireat},
@@ -192,37 +294,50 @@ static const rkv_command command_table[] = {
     {"flushdb", -1, W, 0, 0, 0, rkv_cmd_flushdb},
     {"get", 2, R | F, 1, 1, 1, rkv_cmd_get},
     {"getdel", 2, W | F, 1, 1, 1, rkv_cmd_getdel},
-    {"getex", -2, W | F, 1, 1, 1, rkv_cmd_getex},
+    {"getex", -2, W | F | D, 1, 1, 1, rkv_cmd_getex},
     {"getrange", 4, R, 1, 1, 1, rkv_cmd_getrange},
-    {"getset", 3, W | F, 1, 1, 1, rkv_cmd_getset},
-    {"hello", -1, F, 0, 0, 0, rkv_cmd_hello},
-    {"incr", 2, W | F, 1, 1, 1, rkv_cmd_incr},
-    {"incrby", 3, W | F, 1, 1, 1, rkv_cmd_incrby},
-    {"incrbyfloat", 3, W | F, 1, 1, 1, rkv_cmd_incrbyfloat},
+    {"getset", 3, W | F | D, 1, 1, 1, rkv_cmd_getset},
+    {"hello", -1, NA | NM | F, 0, 0, 0, rkv_cmd_hello},
+    {"incr", 2, W | F | D, 1, 1, 1, rkv_cmd_incr},
+    {"incrby", 3, W | F | D, 1, 1, 1, rkv_cmd_incrby},
+    {"incrbyfloat", 3, W | F | D, 1, 1, 1, rkv_cmd_incrbyfloat},
+    {"info", -1, 0, 0, 0, 0, rkv_cmd_info},
     {"keys", 2, R, 0, 0, 0, rkv_cmd_keys},
+    {"latency", -2, A, 0, 0, 0, rkv_cmd_latency},
+    {"lcs", -3, R, 1, 2, 1, rkv_cmd_lcs},
     {"mget", -2, R | F, 1, -1, 1, rkv_cmd_mget},
+    {"monitor", 1, A, 0, 0, 0, rkv_cmd_monitor},
     {"move", 3, W | F, 1, 1, 1, rkv_cmd_move},
-    {"mset", -3, W, 1, -1, 2, rkv_cmd_mset},
-    {"msetnx", -3, W, 1, -1, 2, rkv_cmd_msetnx},
+    {"mset", -3, W | D, 1, -1, 2, rkv_cmd_mset},
+    {"msetnx", -3, W | D, 1, -1, 2, rkv_cmd_msetnx},
+    {"multi", 1, TX | F, 0, 0, 0, rkv_cmd_multi},
     {"object", -2, R, 2, 2, 1, rkv_cmd_object},
     {"persist", 2, W | F, 1, 1, 1, rkv_cmd_persist},
     {"pexpire", -3, W | F, 1, 1, 1, rkv_cmd_pexpire},
     {"pexpireat", -3, W | F, 1, 1, 1, rkv_cmd_pexpireat},
     {"pexpiretime", 2, R | F, 1, 1, 1, rkv_cmd_pexpiretime},
-    {"ping", -1, F, 0, 0, 0, rkv_cmd_ping},
-    {"psetex", 4, W, 1, 1, 1, rkv_cmd_psetex},
+    {"ping", -1, PS | F, 0, 0, 0, rkv_cmd_ping},
+    {"psetex", 4, W | D, 1, 1, 1, rkv_cmd_psetex},
+    {"psubscribe", -2, PS, 0, 0, 0, rkv_cmd_psubscribe},
     {"pttl", 2, R | F, 1, 1, 1, rkv_cmd_pttl},
-    {"quit", -1, F, 0, 0, 0, rkv_cmd_quit},
+    {"publish", 3, PS | F, 0, 0, 0, rkv_cmd_publish},
+    {"pubsub", -2, 0, 0, 0, 0, rkv_cmd_pubsub},
+    {"punsubscribe", -1, PS, 0, 0, 0, rkv_cmd_punsubscribe},
+    {"quit", -1, NA | PS | TX | F, 0, 0, 0, rkv_cmd_quit},
     {"randomkey", 1, R, 0, 0, 0, rkv_cmd_randomkey},
     {"rename", 3, W, 1, 2, 1, rkv_cmd_rename},
     {"renamenx", 3, W | F, 1, 2, 1, rkv_cmd_renamenx},
+    {"reset", 1, NA | PS | TX | F, 0, 0, 0, rkv_cmd_reset},
     {"scan", -2, R, 0, 0, 0, rkv_cmd_scan},
     {"select", 2, F, 0, 0, 0, rkv_cmd_select},
-    {"set", -3, W, 1, 1, 1, rkv_cmd_set},
-    {"setex", 4, W, 1, 1, 1, rkv_cmd_setex},
-    {"setnx", 3, W | F, 1, 1, 1, rkv_cmd_setnx},
-    {"setrange", 4, W, 1, 1, 1, rkv_cmd_setrange},
+    {"set", -3, W | D, 1, 1, 1, rkv_cmd_set},
+    {"setex", 4, W | D, 1, 1, 1, rkv_cmd_setex},
+    {"setnx", 3, W | F | D, 1, 1, 1, rkv_cmd_setnx},
+    {"setrange", 4, W | D, 1, 1, 1, rkv_cmd_setrange},
+    {"shutdown", -1, A, 0, 0, 0, rkv_cmd_shutdown},
+    {"slowlog", -2, A, 0, 0, 0, rkv_cmd_slowlog},
     {"strlen", 2, R | F, 1, 1, 1, rkv_cmd_strlen},
+    {"subscribe", -2, PS, 0, 0, 0, rkv_cmd_subscribe},
     {"substr", 4, R, 1, 1, 1, rkv_cmd_getrange},
     {"swapdb", 3, W | F, 0, 0, 0, rkv_cmd_swapdb},
     {"time", 1, F, 0, 0, 0, rkv_cmd_time},
@@ -230,11 +345,20 @@ static const rkv_command command_table[] = {
     {"ttl", 2, R | F, 1, 1, 1, rkv_cmd_ttl},
     {"type", 2, R | F, 1, 1, 1, rkv_cmd_type},
     {"unlink", -2, W | F, 1, -1, 1, rkv_cmd_del},
+    {"unsubscribe", -1, PS, 0, 0, 0, rkv_cmd_unsubscribe},
+    {"unwatch", 1, F, 0, 0, 0, rkv_cmd_unwatch},
+    {"watch", -2, TX | F, 1, -1, 1, rkv_cmd_watch},
 };
 
 #undef W
 #undef R
 #undef F
+#undef NA
+#undef NM
+#undef PS
+#undef TX
+#undef D
+#undef A
 
 /* Compare name[0..len) case-insensitively with a lower-case word. */
 static int name_cmp(const char *name, size_t len, const char *word)
@@ -307,20 +431,102 @@ static void reply_unknown_command(rkv_conn *c, size_t argc,
 	    cstr_len(argv[0].ptr, argv[0].len, 128), argv[0].ptr, args);
 }
 
+/* Refuse a command before it runs; inside MULTI this also dooms the
+ * transaction (Redis's rejectCommand()). */
+static void reject(rkv_conn *c)
+{
+	if (c->flags & RKV_CONN_MULTI)
+		c->flags |= RKV_CONN_DIRTY_EXEC;
+}
+
+void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
+		      const rkv_slice *argv)
+{
+	rkv_node *node = c->node;
+	size_t mark = c->obuf.len;
+	int64_t start = 0;
+	bool timed = node->set.slowlog_slower_than_us >= 0 ||
+		     node->set.latency_threshold_ms > 0;
+
+	if (timed)
+		start = rkv_node_now_us(node);
+	cmd->proc(c, argc, argv);
+	if (timed)
+		rkv_slowlog_push(c, argc, argv, rkv_node_now_us(node) - start);
+	c->lastcmd = cmd;
+	node->stats.commands++;
+	if (c->obuf.len > mark && rkv_buf_head(&c->obuf)[mark] == '-')
+		node->stats.error_replies++;
+	if (node->nmonitors &&
+	    !(cmd->flags & (RKV_CMD_ADMIN | RKV_CMD_NOMONITOR)))
+		rkv_monitor_feed(c, argc, argv);
+}
+
 void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
+	rkv_node *node = c->node;
 	const rkv_command *cmd = rkv_command_lookup(argv[0].ptr, argv[0].len);
 
+	c->last_ms = node->cmd_time_ms;
 	if (!cmd) {
 		reply_unknown_command(c, argc, argv);
+		node->stats.error_replies++;
+		reject(c);
 		return;
 	}
 	if ((cmd->arity > 0 && (size_t)cmd->arity != argc) ||
 	    (cmd->arity < 0 && argc < (size_t)-cmd->arity)) {
 		rkv_reply_arity(c, cmd->name);
+		node->stats.error_replies++;
+		reject(c);
 		return;
 	}
-	cmd->proc(c, argc, argv);
+	if (!(c->flags & RKV_CONN_AUTHED) && !(cmd->flags & RKV_CMD_NOAUTH)) {
+		rkv_resp_add_errorf(&c->obuf,
+				    "-NOAUTH Authentication required.");
+		node->stats.error_replies++;
+		reject(c);
+		return;
+	}
+	if (node->set.maxmemory && (cmd->flags & RKV_CMD_DENYOOM) &&
+	    (long long)node->mem.used > node->set.maxmemory) {
+		/* maxmemory-policy noeviction: writes that may grow memory
+		 * are refused; reads and deletions go on. */
+		rkv_resp_add_errorf(&c->obuf,
+				    "-OOM command not allowed when used memory "
+				    "> 'maxmemory'.");
+		node->stats.error_replies++;
+		reject(c);
+		return;
+	}
+	if ((c->nsub || c->npsub) && c->proto == 2 &&
+	    !(cmd->flags & RKV_CMD_PUBSUB)) {
+		rkv_resp_add_errorf(
+		    &c->obuf,
+		    "Can't execute '%s': only (P|S)SUBSCRIBE / "
+		    "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
+		    "allowed in this context",
+		    cmd->name);
+		node->stats.error_replies++;
+		reject(c);
+		return;
+	}
+	if ((c->flags & RKV_CONN_MULTI) && !(cmd->flags & RKV_CMD_TXN)) {
+		if (rkv_multi_queue(c, cmd, argc, argv)) {
+			rkv_buf_append(&c->obuf, "+QUEUED\r\n", 9);
+		} else {
+			rkv_reply_oom(c);
+			reject(c);
+		}
+		return;
+	}
+	rkv_command_call(c, cmd, argc, argv);
+}
+
+const rkv_command *rkv_command_table(size_t *count)
+{
+	*count = sizeof(command_table) / sizeof(*command_table);
+	return command_table;
 }
 
 /* For tests: the table must stay sorted for the binary search. */

@@ -11,9 +11,17 @@
 #include "node.h"
 
 /* Command flags (a subset of Redis's, growing as needed). */
-#define RKV_CMD_WRITE	 0x01 /* may modify the keyspace */
-#define RKV_CMD_READONLY 0x02 /* reads the keyspace */
-#define RKV_CMD_FAST	 0x04 /* O(1) or O(log N) */
+#define RKV_CMD_WRITE	  0x01	/* may modify the keyspace */
+#define RKV_CMD_READONLY  0x02	/* reads the keyspace */
+#define RKV_CMD_FAST	  0x04	/* O(1) or O(log N) */
+#define RKV_CMD_NOAUTH	  0x08	/* allowed before AUTH (auth, hello, quit) */
+#define RKV_CMD_PUBSUB	  0x10	/* allowed in RESP2 subscribed mode */
+#define RKV_CMD_TXN	  0x20	/* runs in MULTI instead of being queued */
+#define RKV_CMD_DENYOOM	  0x40	/* refused when over maxmemory */
+#define RKV_CMD_ADMIN	  0x80	/* administrative: not shown to MONITOR */
+#define RKV_CMD_NOMONITOR 0x100 /* never shown to MONITOR (AUTH, HELLO) */
+#define RKV_CMD_LOADING	  0x200 /* allowed while loading (later) */
+#define RKV_CMD_STALE	  0x400 /* allowed on a stale replica (later) */
 
 typedef void (*rkv_command_proc)(rkv_conn *c, size_t argc,
 				 const rkv_slice *argv);
@@ -33,6 +41,27 @@ const rkv_command *rkv_command_lookup(const char *name, size_t len);
 
 /* True if the table is sorted by name (a unit test checks it). */
 bool rkv_command_table_sorted(void);
+
+/* The command table itself (COMMAND, COMMAND COUNT, COMMAND INFO). */
+const rkv_command *rkv_command_table(size_t *count);
+
+/* Run a command whose checks passed (EXEC runs its queue through it):
+ * the implementation, then statistics, SLOWLOG and MONITOR. */
+void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
+		      const rkv_slice *argv);
+
+/* MULTI's queue: append a copy of the command. Returns false on OOM. */
+bool rkv_multi_queue(rkv_conn *c, const rkv_command *cmd, size_t argc,
+		     const rkv_slice *argv);
+
+/* RESET and friends: drop the transaction and the watched keys. */
+void rkv_multi_reset(rkv_conn *c);
+
+/* The key `key` of the connection's db changed (rkv_signal_key()). */
+static inline void rkv_modified(rkv_conn *c, const rkv_slice *key)
+{
+	rkv_signal_key(c->node, c->db, key->ptr, key->len);
+}
 
 static inline rkv_buf *rkv_out(rkv_conn *c)
 {
@@ -140,5 +169,38 @@ void rkv_cmd_getex(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_object(rkv_conn *, size_t, const rkv_slice *);
 
 void rkv_cmd_debug(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_lcs(rkv_conn *, size_t, const rkv_slice *);
+
+void rkv_cmd_auth(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_reset(rkv_conn *, size_t, const rkv_slice *);
+
+/* multi.c */
+void rkv_cmd_multi(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_exec(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_discard(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_watch(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_unwatch(rkv_conn *, size_t, const rkv_slice *);
+
+/* cmd_pubsub.c */
+void rkv_cmd_subscribe(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_unsubscribe(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_psubscribe(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_punsubscribe(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_publish(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_pubsub(rkv_conn *, size_t, const rkv_slice *);
+/* RESET: leave every channel and pattern without replying. */
+void rkv_pubsub_unsubscribe_all(rkv_conn *c);
+
+/* cmd_server.c */
+void rkv_cmd_info(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_client(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_command(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_slowlog(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_latency(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_monitor(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_shutdown(rkv_conn *, size_t, const rkv_slice *);
+
+/* config.c */
+void rkv_cmd_config(rkv_conn *, size_t, const rkv_slice *);
 
 #endif

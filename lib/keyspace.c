@@ -112,6 +112,8 @@ static rkv_entry *find_live(rkv_keyspace *ks, rkv_db *d, const char *key,
 
 	if (e && (e->flags & RKV_ENTRY_EXPIRES) &&
 	    find_expire(d, e, hash)->when_ms <= now_ms) {
+		if (ks->expire_hook)
+			ks->expire_hook((int)(d - ks->db), e, ks->expire_ud);
 		rkv_dict_unlink(&d->keys, key, klen, hash);
 		free_entry(ks, d, e, hash);
 		ks->expired_keys++;
@@ -361,9 +363,7 @@ static void sample_one(rkv_dict_node *n, void *ud)
 /* Rounds of sampling in one database while they keep finding many expired
  * keys. Returns keys deleted; *budget is decreased by the keys sampled. */
 static size_t expire_db(rkv_keyspace *ks, int db, int64_t now_ms,
-			size_t *budget,
-			void (*on_expire)(int, const rkv_entry *, void *),
-			void *ud)
+			size_t *budget)
 {
 	rkv_db *d = &ks->db[db];
 	size_t deleted = 0;
@@ -382,8 +382,8 @@ static size_t expire_db(rkv_keyspace *ks, int db, int64_t now_ms,
 		for (size_t i = 0; i < s.nexpired; i++) {
 			rkv_entry *e = s.expired[i];
 
-			if (on_expire)
-				on_expire(db, e, ud);
+			if (ks->expire_hook)
+				ks->expire_hook(db, e, ks->expire_ud);
 			rkv_keyspace_delete(ks, db, e->data, e->klen);
 			deleted++;
 		}
@@ -401,15 +401,24 @@ static size_t expire_db(rkv_keyspace *ks, int db, int64_t now_ms,
 	return deleted;
 }
 
-size_t
-rkv_keyspace_active_expire(rkv_keyspace *ks, int64_t now_ms, size_t budget,
-			   void (*on_expire)(int, const rkv_entry *, void *),
-			   void *ud)
+bool rkv_keyspace_is_expired(rkv_keyspace *ks, int db, const char *key,
+			     size_t klen, int64_t now_ms)
+{
+	rkv_db *d = &ks->db[db];
+	uint64_t hash = rkv_dict_hash(&d->keys, key, klen);
+	rkv_entry *e = (rkv_entry *)rkv_dict_find(&d->keys, key, klen, hash);
+
+	return e && (e->flags & RKV_ENTRY_EXPIRES) &&
+	       find_expire(d, e, hash)->when_ms <= now_ms;
+}
+
+size_t rkv_keyspace_active_expire(rkv_keyspace *ks, int64_t now_ms,
+				  size_t budget)
 {
 	size_t deleted = 0;
 
 	for (int i = 0; i < ks->ndb && budget; i++)
-		deleted += expire_db(ks, i, now_ms, &budget, on_expire, ud);
+		deleted += expire_db(ks, i, now_ms, &budget);
 	return deleted;
 }
 

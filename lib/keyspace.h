@@ -74,6 +74,11 @@ typedef struct rkv_keyspace {
 	rkv_rand *rng;
 	long long expired_keys; /* INFO stats: expired_keys */
 	long long hits, misses; /* keyspace_hits / keyspace_misses */
+	/* Told of each key expiry deletes (lazily on access or actively),
+	 * before the entry is freed, so the node can propagate a DEL and
+	 * signal watchers. May be NULL. */
+	void (*expire_hook)(int db, const rkv_entry *e, void *ud);
+	void *expire_ud;
 } rkv_keyspace;
 
 /* Returns 0 or RKV_ERR_NOMEM. */
@@ -153,12 +158,15 @@ void rkv_keyspace_flush(rkv_keyspace *ks, int db);
 void rkv_keyspace_swap(rkv_keyspace *ks, int a, int b);
 
 /* One active expiry pass: sample at most `budget` keys with a TTL across the
- * databases, deleting those expired at now_ms. Returns the keys deleted.
- * `on_expire` (may be NULL) is told of each one before it is deleted, so the
- * caller can propagate a DEL. */
-size_t rkv_keyspace_active_expire(
-    rkv_keyspace *ks, int64_t now_ms, size_t budget,
-    void (*on_expire)(int db, const rkv_entry *e, void *ud), void *ud);
+ * databases, deleting those expired at now_ms (each told to expire_hook).
+ * Returns the keys deleted. */
+size_t rkv_keyspace_active_expire(rkv_keyspace *ks, int64_t now_ms,
+				  size_t budget);
+
+/* True if key exists in db with an expiry time at or before now_ms (it is
+ * logically gone but not deleted yet). Changes nothing. */
+bool rkv_keyspace_is_expired(rkv_keyspace *ks, int db, const char *key,
+			     size_t klen, int64_t now_ms);
 
 /* Bounded background upkeep: incremental rehash and shrinking of the
  * tables. */

@@ -54,6 +54,11 @@ void rkv_callbacks_set_event(rkv_callbacks *cbs, rkv_event_cb cb)
 	cbs->event = cb;
 }
 
+void rkv_callbacks_set_keyspace(rkv_callbacks *cbs, rkv_keyspace_cb cb)
+{
+	cbs->keyspace = cb;
+}
+
 void rkv_callbacks_set_clock(rkv_callbacks *cbs, rkv_clock_cb cb)
 {
 	cbs->clock = cb;
@@ -128,6 +133,50 @@ int rkv_options_set_proto_max_bulk_len(rkv_options *opts, long long bytes)
 /* Node                                                                   */
 /* ---------------------------------------------------------------------- */
 
+static void settings_defaults(rkv_node *node, const struct rkv_options *o)
+{
+	struct rkv_settings *s = &node->set;
+
+	s->proto_max_bulk_len = o->proto_max_bulk_len;
+	s->query_buffer_limit = RKV_QUERY_BUFFER_LIMIT;
+	s->databases = o->databases;
+	s->enable_debug = o->enable_debug;
+	s->maxclients = 10000;
+	s->hz = 10;
+	s->slowlog_slower_than_us = 10000;
+	s->slowlog_max_len = 128;
+	/* client-output-buffer-limit normal 0 0 0 replica 256mb 64mb 60
+	 * pubsub 32mb 8mb 60 */
+	node->obuf_limit[1].hard = 256LL << 20;
+	node->obuf_limit[1].soft = 64LL << 20;
+	node->obuf_limit[1].soft_seconds = 60;
+	node->obuf_limit[2].hard = 32LL << 20;
+	node->obuf_limit[2].soft = 8LL << 20;
+	node->obuf_limit[2].soft_seconds = 60;
+}
+
+static void wkey_key(const rkv_dict_node *n, const char **key, size_t *len)
+{
+	const rkv_wkey *wk = (const rkv_wkey *)n;
+
+	*key = wk->key;
+	*len = wk->klen;
+}
+
+static const rkv_dict_type wkey_type = {wkey_key};
+
+static void propagate_expired(int db, const rkv_entry *e, void *ud);
+static int conn_flush(rkv_conn *c);
+
+/* The keyspace deleted an expired key (lazily or actively): propagate the
+ * DEL replicas need and tell watchers, as Redis's
+ * deleteExpiredKeyAndPropagate(). Called before the entry is freed. */
+static void key_expired(int db, const rkv_entry *e, void *ud)
+{
+	propagate_expired(db, e, ud);
+	rkv_signal_key(ud, db, rkv_entry_key(e), e->klen);
+}
+
 int rkv_node_new(rkv_node **out, const rkv_callbacks *cbs,
 		 const rkv_options *opts, void *user_data)
 {
@@ -150,15 +199,31 @@ int rkv_node_new(rkv_node **out, const rkv_callbacks *cbs,
 	node->cb = *cbs;
 	node->user_data = user_data;
 	rkv_rand_seed(&node->rng, opts->seed);
-	node->proto_max_bulk_len = opts->proto_max_bulk_len;
-	node->enable_debug = opts->enable_debug;
 	node->next_client_id = 1;
+	settings_defaults(node, opts);
 	rc = rkv_keyspace_init(&node->ks, opts->databases, rkv_node_alloc(node),
 			       &node->rng);
 	if (rc < 0) {
 		rkv_free(&opts->alloc, node);
 		return rc;
 	}
+	node->ks.expire_hook = key_expired;
+	node->ks.expire_ud = node;
+	node->watched = rkv_malloc(rkv_node_alloc(node),
+				   sizeof(rkv_dict) * (size_t)opts->databases);
+	if (!node->watched) {
+		rkv_keyspace_free(&node->ks);
+		rkv_free(&opts->alloc, node);
+		return RKV_ERR_NOMEM;
+	}
+	for (int i = 0; i < opts->databases; i++) {
+		uint8_t seed[16];
+
+		rkv_rand_bytes(&node->rng, seed, sizeof(seed));
+		rkv_dict_init(&node->watched[i], &wkey_type,
+			      rkv_node_alloc(node), seed);
+	}
+	node->start_ms = rkv_node_now_us(node) / 1000;
 	*out = node;
 	return 0;
 }
@@ -167,6 +232,15 @@ void rkv_node_free(rkv_node *node)
 {
 	if (!node)
 		return;
+	while (node->conns)
+		rkv_conn_free(node->conns);
+	rkv_pubsub_free(node);
+	rkv_server_free(node);
+	rkv_config_free(node);
+	for (int i = 0; i < node->ks.ndb; i++)
+		rkv_dict_free(&node->watched[i]);
+	rkv_free(rkv_node_alloc(node), node->watched);
+	rkv_free(rkv_node_alloc(node), node->set.requirepass);
 	rkv_keyspace_free(&node->ks);
 	rkv_free(&node->host_alloc, node);
 }
@@ -180,9 +254,37 @@ void rkv_node_free(rkv_node *node)
 
 static void propagate_expired(int db, const rkv_entry *e, void *ud)
 {
+	rkv_node *node = ud;
 	rkv_slice argv[2] = {{"DEL", 3}, {rkv_entry_key(e), e->klen}};
+	long long dirty = node->dirty;
 
-	rkv_propagate(ud, db, 2, argv);
+	/* An expiry is replicated as a DEL but is not a change the save
+	 * points count, as in Redis. */
+	rkv_propagate(node, db, 2, argv);
+	node->dirty = dirty;
+}
+
+/* Idle timeouts and the output soft limits, as Redis's clientsCron(). */
+static void clients_cron(rkv_node *node)
+{
+	int64_t now = node->cmd_time_ms;
+	rkv_conn *next;
+
+	for (rkv_conn *c = node->conns; c; c = next) {
+		next = c->next;
+		if (c->closing || (c->flags & RKV_CONN_HOST))
+			continue;
+		if (node->set.timeout_s > 0 && !c->nsub && !c->npsub &&
+		    !(c->flags & RKV_CONN_MONITOR) &&
+		    now - c->last_ms > node->set.timeout_s * 1000) {
+			rkv_node_logf(node, RKV_LOG_VERBOSE,
+				      "Closing idle client");
+			rkv_conn_kill(c);
+			continue;
+		}
+		if (c->obuf.len)
+			rkv_conn_check_obuf(c);
+	}
 }
 
 int rkv_node_tick(rkv_node *node, int64_t now_ms)
@@ -192,9 +294,10 @@ int rkv_node_tick(rkv_node *node, int64_t now_ms)
 	node->tick_ms = now_ms;
 	rkv_node_snapshot_time(node);
 	rkv_keyspace_active_expire(&node->ks, node->cmd_time_ms,
-				   ACTIVE_EXPIRE_BUDGET, propagate_expired,
-				   node);
+				   ACTIVE_EXPIRE_BUDGET);
 	rkv_keyspace_upkeep(&node->ks, REHASH_STEPS_PER_TICK);
+	clients_cron(node);
+	rkv_node_flush_pending(node);
 	return 0;
 }
 
@@ -211,6 +314,7 @@ void rkv_propagate(rkv_node *node, int db, size_t argc, const rkv_slice *argv)
 	/* The replication stream attaches here; until then only the change
 	 * counter moves. */
 	node->dirty++;
+	node->propagated++;
 }
 
 void *rkv_node_user_data(const rkv_node *node)
@@ -257,23 +361,62 @@ int rkv_conn_new(rkv_node *node, rkv_conn **out, void *conn_user_data)
 	c->id = node->next_client_id++;
 	c->proto = 2;
 	rkv_req_parser_init(&c->parser, rkv_node_alloc(node));
-	c->parser.max_bulk = node->proto_max_bulk_len;
+	c->parser.max_bulk = node->set.proto_max_bulk_len;
 	rkv_buf_init(&c->qbuf, rkv_node_alloc(node));
 	rkv_buf_init(&c->obuf, rkv_node_alloc(node));
+	c->ctime_ms = c->last_ms = rkv_node_now_us(node) / 1000;
+	if (!node->set.requirepass)
+		c->flags |= RKV_CONN_AUTHED;
+	c->next = node->conns;
+	if (node->conns)
+		node->conns->prev = c;
+	node->conns = c;
 	node->nconns++;
+	node->stats.connections++;
 	*out = c;
+	if ((long long)node->nconns > node->set.maxclients) {
+		/* Redis's refusal: the error, then the close. */
+		static const char err[] =
+		    "-ERR max number of clients reached\r\n";
+
+		node->stats.rejected_connections++;
+		node->stats.connections--;
+		rkv_buf_append(&c->obuf, err, sizeof(err) - 1);
+		c->closing = true;
+		conn_flush(c);
+	}
 	return 0;
 }
 
 void rkv_conn_free(rkv_conn *c)
 {
+	rkv_node *node;
+
 	if (!c)
 		return;
+	node = c->node;
+	rkv_multi_conn_free(c);
+	rkv_pubsub_conn_free(c);
+	if (c->flags & RKV_CONN_MONITOR)
+		node->nmonitors--;
+	if (c->flags & RKV_CONN_PENDING) {
+		rkv_conn **pp = &node->pending;
+
+		while (*pp != c)
+			pp = &(*pp)->next_pending;
+		*pp = c->next_pending;
+	}
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		node->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
 	rkv_req_parser_free(&c->parser);
 	rkv_buf_free(&c->qbuf);
 	rkv_buf_free(&c->obuf);
-	c->node->nconns--;
-	rkv_free(rkv_node_alloc(c->node), c);
+	node->nconns--;
+	rkv_free(rkv_node_alloc(node), c);
 }
 
 int rkv_conn_set_addr(rkv_conn *c, const char *addr)
@@ -340,11 +483,180 @@ static int conn_flush(rkv_conn *c)
 			conn_mark_closed(c);
 			break;
 		}
+		node->stats.net_output_bytes += n;
 		rkv_buf_consume(&c->obuf, (size_t)n);
 	}
 	if (c->closing && c->obuf.len == 0)
 		conn_mark_closed(c);
 	return c->closed ? RKV_ERR_CLOSED : 0;
+}
+
+void rkv_conn_mark_pending(rkv_conn *c)
+{
+	if (c->flags & RKV_CONN_PENDING)
+		return;
+	c->flags |= RKV_CONN_PENDING;
+	c->next_pending = c->node->pending;
+	c->node->pending = c;
+}
+
+void rkv_node_flush_pending(rkv_node *node)
+{
+	while (node->pending) {
+		rkv_conn *c = node->pending;
+
+		node->pending = c->next_pending;
+		c->flags &= ~(unsigned)RKV_CONN_PENDING;
+		if (!c->closed)
+			conn_flush(c);
+	}
+}
+
+void rkv_conn_kill(rkv_conn *c)
+{
+	if (c->closed)
+		return;
+	c->closing = true;
+	c->obuf.len = 0;
+	rkv_buf_free(&c->qbuf);
+	conn_mark_closed(c);
+}
+
+/* The client class whose output limits apply to c: 0 normal, 2 pubsub
+ * (replicas, 1, arrive with replication). */
+static int conn_class(const rkv_conn *c)
+{
+	return (c->nsub || c->npsub) ? 2 : 0;
+}
+
+static const char *const class_names[] = {"normal", "replica", "pubsub"};
+
+bool rkv_conn_check_obuf(rkv_conn *c)
+{
+	rkv_node *node = c->node;
+	int cls = conn_class(c);
+	long long used = (long long)c->obuf.len;
+	long long hard = node->obuf_limit[cls].hard;
+	long long soft = node->obuf_limit[cls].soft;
+	bool over = false;
+
+	if (c->flags & RKV_CONN_HOST)
+		return true;
+	if (hard && used >= hard)
+		over = true;
+	if (soft && used >= soft) {
+		if (!c->obuf_soft_since_ms)
+			c->obuf_soft_since_ms =
+			    node->cmd_time_ms ? node->cmd_time_ms : 1;
+		else if (node->cmd_time_ms - c->obuf_soft_since_ms >
+			 node->obuf_limit[cls].soft_seconds * 1000)
+			over = true;
+	} else {
+		c->obuf_soft_since_ms = 0;
+	}
+	if (!over)
+		return true;
+	rkv_node_logf(node, RKV_LOG_WARNING,
+		      "Client id=%llu addr=%s name=%s scheduled to be closed "
+		      "ASAP for overcoming of output buffer limits.",
+		      (unsigned long long)c->id, c->addr[0] ? c->addr : "?",
+		      c->name);
+	(void)class_names;
+	node->stats.client_obuf_limit_disconnections++;
+	rkv_conn_kill(c);
+	return false;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Key change signals (WATCH, the host's keyspace callback)               */
+/* ---------------------------------------------------------------------- */
+
+static void fail_watchers(rkv_wkey *wk, int db, const char *key, size_t klen,
+			  rkv_node *node)
+{
+	rkv_watch *w = wk->watchers;
+
+	while (w) {
+		rkv_watch *next = w->knext;
+		rkv_conn *c = w->conn;
+
+		if (w->expired) {
+			/* Expired when WATCHed: its deletion is no change
+			 * (Redis 7.0 touchWatchedKey()). */
+			if (!rkv_keyspace_peek(&node->ks, db, key, klen,
+					       INT64_MIN)) {
+				w->expired = false;
+				w = next;
+				continue;
+			}
+		}
+		c->flags |= RKV_CONN_DIRTY_CAS;
+		w = next;
+	}
+}
+
+void rkv_signal_key(rkv_node *node, int db, const char *key, size_t klen)
+{
+	if (node->nwatched) {
+		rkv_dict *d = &node->watched[db];
+		rkv_wkey *wk = (rkv_wkey *)rkv_dict_find(
+		    d, key, klen, rkv_dict_hash(d, key, klen));
+
+		if (wk)
+			fail_watchers(wk, db, key, klen, node);
+	}
+	if (node->cb.keyspace)
+		node->cb.keyspace(node, db, key, klen, node->user_data);
+}
+
+struct touch_db {
+	rkv_node *node;
+	int db, db2;
+};
+
+static void touch_if_present(rkv_dict_node *n, void *ud)
+{
+	struct touch_db *t = ud;
+	rkv_wkey *wk = (rkv_wkey *)n;
+	rkv_keyspace *ks = &t->node->ks;
+	rkv_dict *k1 = &ks->db[t->db].keys;
+
+	if (rkv_dict_find(k1, wk->key, wk->klen,
+			  rkv_dict_hash(k1, wk->key, wk->klen)) ||
+	    (t->db2 >= 0 &&
+	     rkv_dict_find(
+		 &ks->db[t->db2].keys, wk->key, wk->klen,
+		 rkv_dict_hash(&ks->db[t->db2].keys, wk->key, wk->klen)))) {
+		for (rkv_watch *w = wk->watchers; w; w = w->knext)
+			w->conn->flags |= RKV_CONN_DIRTY_CAS;
+	}
+}
+
+static void signal_one_db(rkv_node *node, int db, int db2)
+{
+	struct touch_db t = {node, db, db2};
+
+	rkv_dict_foreach(&node->watched[db], touch_if_present, &t);
+}
+
+void rkv_signal_db(rkv_node *node, int db, int db2)
+{
+	if (!node->nwatched)
+		return;
+	if (db < 0) {
+		for (int i = 0; i < node->ks.ndb; i++)
+			signal_one_db(node, i, -1);
+		return;
+	}
+	signal_one_db(node, db, db2);
+	if (db2 >= 0)
+		signal_one_db(node, db2, db);
+}
+
+void rkv_signal_db_done(rkv_node *node, int db)
+{
+	if (node->cb.keyspace)
+		node->cb.keyspace(node, db, NULL, 0, node->user_data);
 }
 
 int rkv_conn_writable(rkv_conn *c)
@@ -420,6 +732,7 @@ int rkv_conn_recv(rkv_conn *c, const uint8_t *data, size_t len)
 		return RKV_ERR_INVALID;
 	if (c->closing)
 		return RKV_ERR_CLOSED;
+	c->node->stats.net_input_bytes += (long long)len;
 	rkv_node_snapshot_time(c->node);
 	if (c->qbuf.len == 0) {
 		/* Common case: parse the host's buffer in place, keep only an
@@ -442,7 +755,7 @@ int rkv_conn_recv(rkv_conn *c, const uint8_t *data, size_t len)
 		conn_mark_closed(c);
 		return RKV_ERR_NOMEM;
 	}
-	if ((long long)c->qbuf.len > RKV_QUERY_BUFFER_LIMIT) {
+	if ((long long)c->qbuf.len > c->node->set.query_buffer_limit) {
 		rkv_node_logf(c->node, RKV_LOG_WARNING,
 			      "Closing client that reached max query buffer "
 			      "length: id=%llu addr=%s",
@@ -453,6 +766,10 @@ int rkv_conn_recv(rkv_conn *c, const uint8_t *data, size_t len)
 	}
 	if (c->closing)
 		rkv_buf_free(&c->qbuf);
+	else if (c->obuf.len > 65536)
+		rkv_conn_check_obuf(c);
 	conn_flush(c);
+	if (c->node->pending)
+		rkv_node_flush_pending(c->node);
 	return c->closing ? RKV_ERR_CLOSED : 0;
 }

@@ -28,6 +28,7 @@ struct rkv_callbacks {
 	rkv_log_cb log;
 	rkv_event_cb event;
 	rkv_clock_cb clock;
+	rkv_keyspace_cb keyspace;
 };
 
 struct rkv_options {
@@ -38,6 +39,57 @@ struct rkv_options {
 	rkv_protected enable_debug;
 };
 
+/* Settings the library acts on, changed by the options at creation and by
+ * CONFIG SET (lib/config.c maps directive names onto them). */
+struct rkv_settings {
+	long long proto_max_bulk_len;
+	long long query_buffer_limit; /* client-query-buffer-limit */
+	int databases;
+	rkv_protected enable_debug; /* enable-debug-command */
+	char *requirepass;	    /* NULL: no password (node allocator) */
+	size_t requirepass_len;
+	long long maxclients;
+	long long timeout_s; /* idle clients closed after this; 0: never */
+	int hz;
+	long long maxmemory;		  /* bytes; 0: no limit */
+	long long slowlog_slower_than_us; /* -1: disabled */
+	long long slowlog_max_len;
+	long long latency_threshold_ms; /* latency-monitor-threshold */
+};
+
+/* Counters INFO stats reports. */
+struct rkv_stats {
+	long long commands;		/* total_commands_processed */
+	long long connections;		/* total_connections_received */
+	long long rejected_connections; /* maxclients refusals */
+	long long net_input_bytes;	/* total_net_input_bytes */
+	long long net_output_bytes;	/* total_net_output_bytes */
+	long long error_replies;	/* total_error_replies */
+	long long pubsub_messages;	/* messages delivered */
+	long long client_qbuf_limit_disconnections;
+	long long client_obuf_limit_disconnections;
+};
+
+/* A key some connection WATCHes: one per (db, key), listing its watchers. */
+typedef struct rkv_watch rkv_watch;
+typedef struct rkv_wkey {
+	rkv_dict_node link; /* node->watched[db] */
+	rkv_watch *watchers;
+	size_t klen;
+	char key[];
+} rkv_wkey;
+
+/* One connection watching one key: linked both from the key's watcher list
+ * and from the connection's own list. */
+struct rkv_watch {
+	rkv_wkey *wk;
+	rkv_conn *conn;
+	int db;
+	bool expired; /* the key was logically expired when WATCHed */
+	rkv_watch *kprev, *knext; /* the key's watchers */
+	rkv_watch *cnext;	  /* the connection's watches */
+};
+
 struct rkv_node {
 	rkv_allocator host_alloc; /* the node struct itself */
 	rkv_mem mem; /* everything else, counted (INFO used_memory) */
@@ -45,14 +97,48 @@ struct rkv_node {
 	void *user_data;
 	rkv_rand rng;
 	rkv_keyspace ks;
-	long long proto_max_bulk_len;
 	int64_t tick_ms;     /* last rkv_node_tick() time (monotonic) */
 	int64_t cmd_time_ms; /* wall clock snapshot for the current batch */
 	uint64_t next_client_id;
 	size_t nconns;
 	long long dirty; /* writes since start (rdb_changes_since_last_save) */
-	rkv_protected enable_debug; /* enable-debug-command */
+	long long propagated; /* commands through rkv_propagate() */
+	struct rkv_settings set;
+	struct rkv_stats stats;
+	int64_t start_ms;  /* wall clock at creation (uptime) */
+	rkv_conn *conns;   /* every live connection (CLIENT LIST) */
+	rkv_conn *pending; /* connections with output to flush */
+	rkv_dict *watched; /* per db: rkv_wkey by key */
+	size_t nwatched;   /* watched keys, all dbs (0: skip the lookups) */
+	size_t nmonitors;  /* connections in MONITOR mode */
+	bool in_exec;	   /* running a transaction's queued commands */
+	/* Subsystem state, each owned by its own file. */
+	struct rkv_pubsub *pubsub; /* cmd_pubsub.c */
+	struct rkv_server *server; /* cmd_server.c: slowlog, latency */
+	struct rkv_config *config; /* config.c: directives kept as text */
+	/* Output buffer limits per client class (client-output-buffer-limit):
+	 * 0 normal, 1 replica, 2 pubsub. 0 disables a limit. */
+	struct {
+		long long hard, soft, soft_seconds;
+	} obuf_limit[3];
 };
+
+/* Connection flags. */
+#define RKV_CONN_MULTI	    0x0001 /* in MULTI: commands are queued */
+#define RKV_CONN_DIRTY_CAS  0x0002 /* a WATCHed key changed: EXEC fails */
+#define RKV_CONN_DIRTY_EXEC 0x0004 /* a command was refused in MULTI */
+#define RKV_CONN_MONITOR    0x0008 /* MONITOR: receives every command */
+#define RKV_CONN_AUTHED	    0x0010 /* passed AUTH (or no password is set) */
+#define RKV_CONN_NO_EVICT   0x0020 /* CLIENT NO-EVICT on */
+#define RKV_CONN_PENDING    0x0040 /* on node->pending */
+#define RKV_CONN_HOST	    0x0080 /* the in-process API's own connection */
+
+/* A command queued by MULTI: its argv copied into one allocation. */
+typedef struct rkv_queued {
+	const struct rkv_command *cmd;
+	size_t argc;
+	rkv_slice *argv; /* argv[] then the argument bytes */
+} rkv_queued;
 
 struct rkv_conn {
 	rkv_node *node;
@@ -67,6 +153,19 @@ struct rkv_conn {
 	rkv_buf obuf; /* output not yet accepted by send */
 	char addr[64];
 	char name[64];
+	unsigned flags;			   /* RKV_CONN_* */
+	rkv_conn *prev, *next;		   /* node->conns */
+	rkv_conn *next_pending;		   /* node->pending */
+	int64_t ctime_ms;		   /* created (wall clock) */
+	int64_t last_ms;		   /* last command (wall clock) */
+	const struct rkv_command *lastcmd; /* CLIENT LIST cmd= */
+	rkv_queued *mqueue;		   /* MULTI's queue */
+	size_t mcount, mcap;
+	rkv_watch *watches; /* keys this connection WATCHes */
+	size_t nwatch;
+	size_t nsub, npsub;	    /* channels and patterns subscribed */
+	struct rkv_conn_pubsub *ps; /* cmd_pubsub.c: this client's channels */
+	int64_t obuf_soft_since_ms; /* over the soft limit since; 0: not */
 };
 
 /* Log a formatted line through the host's log callback. */
@@ -90,6 +189,49 @@ void rkv_node_snapshot_time(rkv_node *node);
 /* Execute one parsed request on a connection, appending the reply to
  * conn->obuf. */
 void rkv_command_execute(rkv_conn *conn, size_t argc, const rkv_slice *argv);
+
+/* Queue output on a connection other than the one being served (PUBLISH,
+ * MONITOR): the node flushes it when the current call returns. */
+void rkv_conn_mark_pending(rkv_conn *c);
+
+/* Flush every connection marked pending. */
+void rkv_node_flush_pending(rkv_node *node);
+
+/* Close a connection from inside the library (CLIENT KILL, output limits):
+ * no more input is processed, queued output is dropped, the host's close
+ * callback fires. */
+void rkv_conn_kill(rkv_conn *c);
+
+/* A key of db was modified (written, deleted, expired): WATCHers of it
+ * get their transaction failed, and the host's keyspace callback is told.
+ * Every write command calls it for each key it changes, after the change,
+ * as Redis's signalModifiedKey(). */
+void rkv_signal_key(rkv_node *node, int db, const char *key, size_t klen);
+
+/* A whole database is about to be emptied (db2 < 0) or exchanged with db2
+ * (SWAPDB): watched keys present in either get their WATCHers failed.
+ * db < 0: every database (FLUSHALL). Call before the change; the keyspace
+ * callback is told afterwards with rkv_signal_db_done(). */
+void rkv_signal_db(rkv_node *node, int db, int db2);
+void rkv_signal_db_done(rkv_node *node, int db);
+
+/* Hooks the subsystems implement (each in its own file). */
+void rkv_pubsub_conn_free(rkv_conn *c); /* drop c's subscriptions */
+void rkv_pubsub_free(rkv_node *node);
+void rkv_server_free(rkv_node *node);
+void rkv_config_free(rkv_node *node);
+/* MONITOR: feed a command about to run to every monitor. */
+void rkv_monitor_feed(rkv_conn *c, size_t argc, const rkv_slice *argv);
+/* SLOWLOG / LATENCY: a command took duration_us. */
+void rkv_slowlog_push(rkv_conn *c, size_t argc, const rkv_slice *argv,
+		      int64_t duration_us);
+/* multi.c: drop c's queued transaction and watched keys. */
+void rkv_multi_conn_free(rkv_conn *c);
+
+/* Enforce the output buffer limits of c's class after output was added;
+ * kills c (and logs as Redis) when a limit is passed. Returns false if c
+ * was killed. */
+bool rkv_conn_check_obuf(rkv_conn *c);
 
 /* The one hook every applied write goes through, with the command as it
  * must be replayed (db, argv). Replication consumes it. */

@@ -157,9 +157,10 @@ START_TEST(active_expiry_is_bounded_and_complete)
 		snprintf(k, sizeof(k), "keep:%d", i);
 		set(3, k, "y");
 	}
+	ks.expire_hook = count_expired;
+	ks.expire_ud = &told;
 	while (rkv_keyspace_expires(&ks, 3) > 0) {
-		size_t n = rkv_keyspace_active_expire(&ks, 2000, 100,
-						      count_expired, &told);
+		size_t n = rkv_keyspace_active_expire(&ks, 2000, 100);
 
 		/* Bounded: a pass samples about `budget` keys (a bucket's
 		 * chain may overshoot a little). */
@@ -185,7 +186,7 @@ START_TEST(active_expiry_leaves_live_keys_and_estimates_ttl)
 	}
 	for (int i = 0; i < 50; i++)
 		ck_assert_uint_eq(
-		    rkv_keyspace_active_expire(&ks, 50000, 100, NULL, NULL), 0);
+		    rkv_keyspace_active_expire(&ks, 50000, 100), 0);
 	ck_assert_uint_eq(rkv_keyspace_size(&ks, 0), 1000);
 	ck_assert_int_gt(ks.db[0].avg_ttl, 40000);
 	ck_assert_int_le(ks.db[0].avg_ttl, 50000);
@@ -294,7 +295,7 @@ START_TEST(model_check)
 			}
 		} else if (op < 8) {
 			now += (int64_t)((x >> 40) % 10);
-			rkv_keyspace_active_expire(&ks, now, 10, NULL, NULL);
+			rkv_keyspace_active_expire(&ks, now, 10);
 		} else {
 			rkv_entry *e = get(0, k, now);
 
