@@ -223,6 +223,8 @@ int rkv_node_new(rkv_node **out, const rkv_callbacks *cbs,
 		rkv_dict_init(&node->watched[i], &wkey_type,
 			      rkv_node_alloc(node), seed);
 	}
+	rkv_rand_hex(&node->rng, node->run_id, 20);
+	rkv_rand_hex(&node->rng, node->replid, 20);
 	node->start_ms = rkv_node_now_us(node) / 1000;
 	*out = node;
 	return 0;
@@ -293,8 +295,9 @@ int rkv_node_tick(rkv_node *node, int64_t now_ms)
 		return RKV_ERR_INVALID;
 	node->tick_ms = now_ms;
 	rkv_node_snapshot_time(node);
-	rkv_keyspace_active_expire(&node->ks, node->cmd_time_ms,
-				   ACTIVE_EXPIRE_BUDGET);
+	if (!node->active_expire_off)
+		rkv_keyspace_active_expire(&node->ks, node->cmd_time_ms,
+					   ACTIVE_EXPIRE_BUDGET);
 	rkv_keyspace_upkeep(&node->ks, REHASH_STEPS_PER_TICK);
 	clients_cron(node);
 	rkv_node_flush_pending(node);

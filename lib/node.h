@@ -112,6 +112,10 @@ struct rkv_node {
 	size_t nwatched;   /* watched keys, all dbs (0: skip the lookups) */
 	size_t nmonitors;  /* connections in MONITOR mode */
 	bool in_exec;	   /* running a transaction's queued commands */
+	bool active_expire_off; /* DEBUG SET-ACTIVE-EXPIRE 0 */
+	rkv_conn *host_conn;	/* the in-process API's connection (api.c) */
+	char run_id[41];	/* INFO run_id: 40 hex chars from the seed */
+	char replid[41];	/* master_replid (replication builds on it) */
 	/* Subsystem state, each owned by its own file. */
 	struct rkv_pubsub *pubsub; /* cmd_pubsub.c */
 	struct rkv_server *server; /* cmd_server.c: slowlog, latency */
