@@ -355,8 +355,8 @@ int main(int argc, char **argv)
 			sort_reply(theirs, tlen);
 			sort_reply(rkv_out, rkv_outlen);
 		}
-		if (ignore ||
-		    (tlen == rkv_outlen && memcmp(theirs, rkv_out, tlen) == 0)) {
+		if (ignore || (tlen == rkv_outlen &&
+			       memcmp(theirs, rkv_out, tlen) == 0)) {
 			passed++;
 			continue;
 		}
