@@ -73,6 +73,16 @@ def recv_eof_or_reset(s):
         buf += chunk
 
 
+def read_bulk(s):
+    """One bulk string reply (fails on anything else)."""
+    head = b""
+    while not head.endswith(b"\r\n"):
+        head += recv_exact(s, 1)
+    expect(head.startswith(b"$") and head[1:-2].isdigit(),
+           f"not a bulk reply: {head!r}")
+    return recv_exact(s, int(head[1:-2]) + 2)[:-2]
+
+
 def rst_close(s):
     """Close with a TCP RST (SO_LINGER 0): pending data is thrown away."""
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -344,6 +354,17 @@ def t_maxclients(c):
         got += chunk
         expect(got.startswith(b"*2\r\n"), f"CONFIG GET maxclients: {got!r}")
     old = got.split(b"\r\n")[4]
+    # Connections of earlier cases may still be closing: wait until the
+    # witness is the only client (one CLIENT LIST line).
+    deadline = time.monotonic() + IO_TIMEOUT
+    while True:
+        w.sendall(cmd("CLIENT", "LIST"))
+        listing = read_bulk(w)
+        n = listing.count(b"\n")
+        if n == 1:
+            break
+        expect(time.monotonic() < deadline, f"{n} clients remain")
+        time.sleep(0.02)
     w.sendall(cmd("CONFIG", "SET", "maxclients", str(limit)))
     expect(recv_exact(w, 5) == b"+OK\r\n", "CONFIG SET maxclients")
     socks = []

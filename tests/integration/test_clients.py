@@ -437,9 +437,7 @@ def t_info(port):
            f"used_memory {info['used_memory']!r}")
     r.set("i:a", 1)
     r.set("i:b", 1, ex=100)
-    r.execute_command("SELECT", 5)  # (this pool connection: reselect below)
-    r.execute_command("SET", "i:in5", 1)
-    r.execute_command("SELECT", 0)
+    client(port, db=5).set("i:in5", 1)
     ks = r.info("keyspace")
     expect("db0" in ks and "db5" in ks, f"keyspace {ks}")
     expect(ks["db5"]["keys"] == 1 and ks["db5"]["expires"] == 0,
