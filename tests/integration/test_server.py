@@ -5,7 +5,7 @@ Usage: test_server.py PATH/TO/rkv-server
        test_server.py /usr/bin/redis-server   (validates the checks)
 
 Starts the server on a free loopback port, checks it with redis-cli,
-redis-benchmark (when installed) and raw sockets, then stops it with SIGTERM
+redis-benchmark and raw sockets, then stops it with SIGTERM
 and checks a clean exit. The server is always stopped by its PID, even when a
 check fails. Setting RKV_SERVER_WRAPPER runs the server under a command that
 keeps its PID (so SIGTERM reaches the server), e.g.
