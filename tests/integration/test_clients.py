@@ -467,11 +467,14 @@ def t_config(port):
     expect(mm.get("maxmemory-policy") == "noeviction" and
            "maxmemory-samples" in mm, f"maxmemory* {mm}")
     expect(r.config_get("nosuchparam") == {}, "unknown parameter")
-    expect(r.config_set("maxmemory-policy", "allkeys-lru") is True,
-           "CONFIG SET")
-    expect(r.config_get("maxmemory-policy") ==
-           {"maxmemory-policy": "allkeys-lru"}, "after CONFIG SET")
-    r.config_set("maxmemory-policy", "noeviction")
+    expect(r.config_set("timeout", "300") is True, "CONFIG SET timeout")
+    expect(r.config_get("timeout") == {"timeout": "300"}, "after SET")
+    r.config_set("timeout", "0")
+    # Memory units are accepted and shown in bytes.
+    expect(r.config_set("maxmemory", "100mb") is True, "CONFIG SET 100mb")
+    expect(r.config_get("maxmemory") == {"maxmemory": "104857600"},
+           f"maxmemory {r.config_get('maxmemory')}")
+    r.config_set("maxmemory", "0")
     try:
         r.config_set("maxmemory-policy", "bogus")
         raise AssertionError("CONFIG SET of an invalid value succeeded")
