@@ -507,6 +507,7 @@ def t_client(port):
     expect(me["addr"].startswith("127.0.0.1:") and
            me["laddr"] == f"127.0.0.1:{port}", f"addr {me}")
     expect(me["db"] == "0" and me["flags"] == "N", f"{me}")
+    expect(int(me["fd"]) > 2, f"fd {me['fd']}")
     for k in ("fd", "age", "idle", "sub", "psub", "multi", "qbuf", "obl",
               "oll", "omem", "tot-mem", "events", "user", "resp"):
         expect(k in me, f"CLIENT LIST has no {k}: {me}")
