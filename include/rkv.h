@@ -379,6 +379,26 @@ RKV_API rkv_node *rkv_conn_node(const rkv_conn *conn);
  * at 1, never reused. */
 RKV_API uint64_t rkv_conn_id(const rkv_conn *conn);
 
+/* ------------------------------------------------------------------------ */
+/* Pub/sub                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Publish msg[0..mlen) on channel[0..clen) to the node's own subscribers, as
+ * if a client had sent PUBLISH: clients SUBSCRIBEd to the channel get a
+ * "message" and clients PSUBSCRIBEd to a matching pattern a "pmessage", each
+ * in its own protocol (RESP2 array or RESP3 push), and their output is handed
+ * to `send` before this returns. Both buffers are binary-safe, are only read
+ * during the call and may be NULL when their length is 0. Unlike the PUBLISH
+ * command, the message is not propagated to replicas. A subscriber over its
+ * pubsub output buffer limit is closed (close callback) but still counted.
+ * Must not be called from inside an rkv callback.
+ * Returns the number of receivers (>= 0; a client subscribed through the
+ * channel and a pattern, or through several patterns, counts once per
+ * subscription, as Redis counts) or RKV_ERR_INVALID (node NULL, or a NULL
+ * buffer with a non-zero length). */
+RKV_API int rkv_node_publish(rkv_node *node, const char *channel, size_t clen,
+			     const char *msg, size_t mlen);
+
 #ifdef __cplusplus
 }
 #endif

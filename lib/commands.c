@@ -62,6 +62,15 @@ void rkv_cmd_ping(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		rkv_reply_arity(c, "ping");
 		return;
 	}
+	if ((c->nsub || c->npsub) && c->proto == 2) {
+		/* RESP2 subscribed mode: replies must look like messages. */
+		rkv_buf_append(&c->obuf, "*2\r\n$4\r\npong\r\n", 14);
+		if (argc == 1)
+			rkv_buf_append(&c->obuf, "$0\r\n\r\n", 6);
+		else
+			rkv_resp_add_bulk(&c->obuf, argv[1].ptr, argv[1].len);
+		return;
+	}
 	if (argc == 1)
 		rkv_buf_append(&c->obuf, "+PONG\r\n", 7);
 	else
@@ -320,7 +329,7 @@ static const rkv_command command_table[] = {
     {"psetex", 4, W | D, 1, 1, 1, rkv_cmd_psetex},
     {"psubscribe", -2, PS, 0, 0, 0, rkv_cmd_psubscribe},
     {"pttl", 2, R | F, 1, 1, 1, rkv_cmd_pttl},
-    {"publish", 3, PS | F, 0, 0, 0, rkv_cmd_publish},
+    {"publish", 3, F, 0, 0, 0, rkv_cmd_publish},
     {"pubsub", -2, 0, 0, 0, 0, rkv_cmd_pubsub},
     {"punsubscribe", -1, PS, 0, 0, 0, rkv_cmd_punsubscribe},
     {"quit", -1, NA | PS | TX | F, 0, 0, 0, rkv_cmd_quit},

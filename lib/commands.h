@@ -190,6 +190,9 @@ void rkv_cmd_publish(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_pubsub(rkv_conn *, size_t, const rkv_slice *);
 /* RESET: leave every channel and pattern without replying. */
 void rkv_pubsub_unsubscribe_all(rkv_conn *c);
+/* Channels and patterns with at least one subscriber (INFO). */
+size_t rkv_pubsub_channel_count(const rkv_node *node);
+size_t rkv_pubsub_pattern_count(const rkv_node *node);
 
 /* cmd_server.c */
 void rkv_cmd_info(rkv_conn *, size_t, const rkv_slice *);
