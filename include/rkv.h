@@ -391,10 +391,9 @@ RKV_API uint64_t rkv_conn_id(const rkv_conn *conn);
  *   - rkv_get(), rkv_set(), rkv_del(), rkv_exists() and rkv_scan() are typed
  *     fast paths for strings.
  *
- * Both kinds are full writes: they are propagated (replication), fire the
- * keyspace callback, fail the transactions of clients WATCHing the keys and
- * count in the keyspace statistics, exactly as the equivalent command from a
- * client. Each call reads the host's clock first (the clock callback, else
+ * Writes of both kinds are propagated (replication), fire the keyspace
+ * callback and fail the transactions of clients WATCHing the keys, exactly
+ * as the equivalent command from a client. Each call reads the host's clock first (the clock callback, else
  * the last rkv_node_tick() time), so TTLs use the host's time.
  *
  * Databases: every function takes `db`, 0 .. databases-1 (a value outside is
@@ -496,8 +495,8 @@ RKV_API void rkv_resp_free(rkv_node *node, char *resp);
  * first cap bytes were copied: call again with a buffer of *vlen bytes
  * (buf may be NULL when cap is 0, to ask for the length). Integer-encoded
  * values are formatted ("42"). No NUL is added. Allocation-free.
- * Counts as a keyspace hit or miss; an expired key is deleted (and
- * propagated as DEL) as a client's GET would.
+ * The lookup is GET's: an expired key is deleted (and propagated as DEL,
+ * and signalled) as a client's GET would.
  * Returns 1 (found), 0 (no such key; *vlen = 0), RKV_ERR_INVALID (node or
  * key NULL, bad db, buf NULL with cap > 0) or RKV_ERR_STATE (the key holds a
  * value that is not a string: GET's WRONGTYPE). */

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "api.h"
 #include "commands.h"
 #include "util.h"
 
@@ -346,13 +347,14 @@ static int tree_pass(tree_build *t, const char *buf, size_t len)
 	}
 }
 
-static int build_tree(rkv_node *node, const char *buf, size_t len,
-		      rkv_reply **out)
+int rkv_reply_parse(rkv_node *node, const char *buf, size_t len,
+		    rkv_reply **out)
 {
 	tree_build t = {0};
 	size_t total;
 	char *block;
 
+	*out = NULL;
 	if (tree_pass(&t, buf, len) < 0)
 		return RKV_ERR_STATE;
 	if (t.nreplies > (SIZE_MAX / 2) / sizeof(rkv_reply) ||
@@ -388,7 +390,7 @@ int rkv_node_command(rkv_node *node, int db, size_t argc,
 	if (rc < 0)
 		return rc;
 	c = node->host_conn;
-	rc = build_tree(node, rkv_buf_head(&c->obuf), c->obuf.len, out);
+	rc = rkv_reply_parse(node, rkv_buf_head(&c->obuf), c->obuf.len, out);
 	rkv_buf_consume(&c->obuf, c->obuf.len);
 	if (c->obuf.cap > 65536)
 		rkv_buf_free(&c->obuf); /* keep no huge buffer around */
