@@ -511,9 +511,10 @@ RKV_API int rkv_get(rkv_node *node, int db, const char *key, size_t klen,
  * Returns 0; RKV_ERR_INVALID (node NULL, key or val NULL with a non-zero
  * length, bad db, ttl_ms < 0 or too large); RKV_ERR_LIMIT (maxmemory is set
  * and the node's used memory exceeds it: the OOM rule of SET, nothing
- * changed; or the key or value is 4 GB or more); RKV_ERR_NOMEM (nothing
- * changed, except that when the TTL itself could not be stored the key has
- * been deleted, so that a key never outlives the TTL asked for). */
+ * changed; or the key or value is longer than 2^32 - 1 bytes);
+ * RKV_ERR_NOMEM (nothing changed, except that when the TTL itself could not
+ * be stored the key has been deleted, so that a key never outlives the TTL
+ * asked for). */
 RKV_API int rkv_set(rkv_node *node, int db, const char *key, size_t klen,
 		    const char *val, size_t vlen, int64_t ttl_ms);
 

@@ -1043,6 +1043,49 @@ START_TEST(allocation_failures_are_clean)
 }
 END_TEST
 
+/* A failed SET with a TTL never leaves the new value without its TTL. */
+START_TEST(set_with_ttl_failure_keeps_no_immortal_value)
+{
+	counting cnt = {0, 0, -1};
+	bool done = false;
+	int nomem = 0, deleted = 0;
+
+	for (long k = 0; !done; k++) {
+		char buf[8];
+		size_t len;
+		int rc;
+
+		restart_counting(&cnt);
+		ck_assert_int_eq(rkv_set(node, 0, "k", 1, "old", 3, 0), 0);
+		cnt.fail_after = cnt.total + k;
+		rc = rkv_set(node, 0, "k", 1, "new", 3, 1000);
+		cnt.fail_after = -1;
+		if (rc == 0) {
+			done = true;
+			expect_int(CMD(0, "PTTL", "k"), 1000);
+		} else {
+			ck_assert_int_eq(rc, RKV_ERR_NOMEM);
+			nomem++;
+			rc = rkv_get(node, 0, "k", 1, buf, sizeof(buf), &len);
+			if (rc == 1) {
+				ck_assert_uint_eq(len, 3);
+				ck_assert(memcmp(buf, "old", 3) == 0);
+			} else {
+				ck_assert_int_eq(rc, 0);
+				deleted++;
+			}
+		}
+		teardown();
+		ck_assert_int_eq(cnt.live, 0);
+		ck_assert_int_lt(k, 100);
+	}
+	/* Both the value's and the TTL's allocation failed once. */
+	ck_assert_int_ge(nomem, 2);
+	ck_assert_int_ge(deleted, 1);
+	setup();
+}
+END_TEST
+
 START_TEST(reply_memory_is_counted)
 {
 	size_t before;
@@ -1089,6 +1132,7 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, keyspace_callback_sequence);
 	tcase_add_test(tc, typed_reads_do_not_allocate);
 	tcase_add_test(tc, allocation_failures_are_clean);
+	tcase_add_test(tc, set_with_ttl_failure_keeps_no_immortal_value);
 	tcase_add_test(tc, reply_memory_is_counted);
 	suite_add_tcase(s, tc);
 	return s;
