@@ -316,8 +316,9 @@ RKV_API int rkv_options_set_proto_max_bulk_len(rkv_options *opts,
 RKV_API int rkv_node_new(rkv_node **out, const rkv_callbacks *cbs,
 			 const rkv_options *opts, void *user_data);
 
-/* Free a node. Every connection of the node must have been freed first with
- * rkv_conn_free(). NULL is ignored. */
+/* Free a node. Connections of the node still registered are freed with it
+ * (their handles become invalid; no close callback fires), so a host should
+ * normally free them first with rkv_conn_free(). NULL is ignored. */
 RKV_API void rkv_node_free(rkv_node *node);
 
 /* Advance the node's timers to `now_ms`, the host's monotonic time in
@@ -336,7 +337,10 @@ RKV_API void *rkv_node_user_data(const rkv_node *node);
 
 /* Register a newly accepted client connection of `node` in *out.
  * `conn_user_data` is the host's per-connection pointer (its socket, say),
- * readable with rkv_conn_user_data().
+ * readable with rkv_conn_user_data(). When the node already has `maxclients`
+ * connections it refuses this one as Redis does: "-ERR max number of clients
+ * reached" is handed to `send` and the close callback fires before this
+ * function returns (the host then frees *out as for any closed connection).
  * Returns 0, RKV_ERR_INVALID or RKV_ERR_NOMEM. */
 RKV_API int rkv_conn_new(rkv_node *node, rkv_conn **out, void *conn_user_data);
 

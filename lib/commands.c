@@ -476,6 +476,17 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	if ((cmd->arity > 0 && (size_t)cmd->arity != argc) ||
 	    (cmd->arity < 0 && argc < (size_t)-cmd->arity)) {
+		if (cmd->proc == rkv_cmd_exec) {
+			/* Redis's execCommandAbort(): the transaction ends. */
+			rkv_multi_reset(c);
+			rkv_resp_add_errorf(
+			    &c->obuf,
+			    "-EXECABORT Transaction discarded because of: "
+			    "wrong number of arguments for '%s' command",
+			    cmd->name);
+			node->stats.error_replies++;
+			return;
+		}
 		rkv_reply_arity(c, cmd->name);
 		node->stats.error_replies++;
 		reject(c);
