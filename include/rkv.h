@@ -456,8 +456,9 @@ typedef struct rkv_reply {
  * it) and is not a client: it is not counted in connected_clients or
  * maxclients, and CLIENT LIST / CLIENT KILL / timeouts do not see it. It
  * speaks RESP2 until a HELLO 3 through it. SUBSCRIBE, PSUBSCRIBE and
- * MONITOR are refused ("ERR ... is not allowed from the in-process API"):
- * the host connection has no way to receive pushed messages.
+ * SSUBSCRIBE are refused ("ERR 'subscribe' command is not allowed from the
+ * in-process API"), and MONITOR answers an error: the host connection has
+ * no way to receive pushed messages.
  *
  * argv[0..argc) are the command name and arguments, argvlen[i] the length
  * of argv[i] (the bytes need not be NUL-terminated; they are not kept after
@@ -499,8 +500,9 @@ RKV_API void rkv_resp_free(rkv_node *node, char *resp);
  * first cap bytes were copied: call again with a buffer of *vlen bytes
  * (buf may be NULL when cap is 0, to ask for the length). Integer-encoded
  * values are formatted ("42"). No NUL is added. Allocation-free.
- * The lookup is GET's: an expired key is deleted (and propagated as DEL,
- * and signalled) as a client's GET would.
+ * The lookup is GET's: counted in keyspace_hits/keyspace_misses, and an
+ * expired key is deleted (propagated as DEL, signalled) as by a client's
+ * GET.
  * Returns 1 (found), 0 (no such key; *vlen = 0), RKV_ERR_INVALID (node or
  * key NULL, bad db, buf NULL with cap > 0) or RKV_ERR_STATE (the key holds a
  * value that is not a string: GET's WRONGTYPE). */
@@ -526,8 +528,8 @@ RKV_API int rkv_set(rkv_node *node, int db, const char *key, size_t klen,
  * RKV_ERR_INVALID (node or key NULL, bad db). */
 RKV_API int rkv_del(rkv_node *node, int db, const char *key, size_t klen);
 
-/* EXISTS key. Allocation-free. Returns 1, 0 or RKV_ERR_INVALID (node or key
- * NULL, bad db). */
+/* EXISTS key. Allocation-free; a read lookup as rkv_get()'s. Returns 1, 0
+ * or RKV_ERR_INVALID (node or key NULL, bad db). */
 RKV_API int rkv_exists(rkv_node *node, int db, const char *key, size_t klen);
 
 /* Called by rkv_scan() for each key; the key bytes are valid during the

@@ -19,11 +19,12 @@ static bool valid_db(const rkv_node *node, int db)
 }
 
 /* Commands that would leave the host connection receiving pushed output
- * between calls, which it has no way to deliver. */
+ * between calls, which it has no way to deliver. (MONITOR refuses the host
+ * connection itself, as a client that needs one reply per command.) */
 static bool refused_command(const rkv_command *cmd)
 {
 	static const char *const names[] = {"subscribe", "psubscribe",
-					    "ssubscribe", "monitor"};
+					    "ssubscribe"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
 		if (strcmp(cmd->name, names[i]) == 0)
@@ -418,6 +419,21 @@ static int typed_begin(rkv_node *node, int db, const char **key, size_t klen)
 	return 0;
 }
 
+/* A read lookup (GET, EXISTS): counted in keyspace_hits/misses as a read
+ * command's lookup is. */
+static rkv_entry *read_lookup(rkv_node *node, int db, const char *key,
+			      size_t klen)
+{
+	rkv_entry *e =
+	    rkv_keyspace_lookup(&node->ks, db, key, klen, node->cmd_time_ms);
+
+	if (e)
+		node->ks.hits++;
+	else
+		node->ks.misses++;
+	return e;
+}
+
 static void typed_end(rkv_node *node)
 {
 	if (node->pending)
@@ -437,7 +453,7 @@ int rkv_get(rkv_node *node, int db, const char *key, size_t klen, char *buf,
 		return rc;
 	if (!buf && cap)
 		return RKV_ERR_INVALID;
-	e = rkv_keyspace_lookup(&node->ks, db, key, klen, node->cmd_time_ms);
+	e = read_lookup(node, db, key, klen);
 	typed_end(node);
 	if (vlen)
 		*vlen = 0;
@@ -536,7 +552,7 @@ int rkv_exists(rkv_node *node, int db, const char *key, size_t klen)
 
 	if (rc < 0)
 		return rc;
-	e = rkv_keyspace_lookup(&node->ks, db, key, klen, node->cmd_time_ms);
+	e = read_lookup(node, db, key, klen);
 	typed_end(node);
 	return e != NULL;
 }

@@ -423,15 +423,22 @@ START_TEST(push_commands_are_refused)
 	expect(CMD(0, "psubscribe", "p*"), RKV_REPLY_ERROR,
 	       "ERR 'psubscribe' command is not allowed from the in-process "
 	       "API");
-	expect(CMD(0, "MONITOR"), RKV_REPLY_ERROR,
-	       "ERR 'monitor' command is not allowed from the in-process API");
 	/* In a transaction the refusal dooms it, as a rejected command. */
 	expect(CMD(0, "MULTI"), RKV_REPLY_STATUS, "OK");
-	expect(CMD(0, "MONITOR"), RKV_REPLY_ERROR,
-	       "ERR 'monitor' command is not allowed from the in-process API");
+	expect(CMD(0, "SUBSCRIBE", "ch"), RKV_REPLY_ERROR,
+	       "ERR 'subscribe' command is not allowed from the in-process "
+	       "API");
 	expect(CMD(0, "EXEC"), RKV_REPLY_ERROR,
 	       "EXECABORT Transaction discarded because of previous errors.");
+	/* MONITOR refuses the host connection itself. */
+	{
+		rkv_reply *r = CMD(0, "MONITOR");
+
+		ck_assert_int_eq(r->type, RKV_REPLY_ERROR);
+		rkv_reply_free(node, r);
+	}
 	ck_assert_uint_eq(node->nmonitors, 0);
+	ck_assert(!(node->host_conn->flags & RKV_CONN_MONITOR));
 }
 END_TEST
 
@@ -639,6 +646,22 @@ START_TEST(typed_get_set)
 	ck_assert_int_eq(rkv_set(node, 0, NULL, 0, NULL, 0, 0), 0);
 	ck_assert_int_eq(rkv_get(node, 0, "", 0, buf, sizeof(buf), &len), 1);
 	ck_assert_uint_eq(len, 0);
+}
+END_TEST
+
+START_TEST(typed_reads_count_hits_and_misses)
+{
+	long long hits = node->ks.hits, misses = node->ks.misses;
+
+	ck_assert_int_eq(rkv_set(node, 0, "k", 1, "v", 1, 0), 0);
+	ck_assert_int_eq(rkv_get(node, 0, "k", 1, NULL, 0, NULL), 1);
+	ck_assert_int_eq(rkv_exists(node, 0, "k", 1), 1);
+	ck_assert_int_eq(rkv_get(node, 0, "x", 1, NULL, 0, NULL), 0);
+	ck_assert_int_eq(rkv_exists(node, 0, "x", 1), 0);
+	/* Writes are not reads: SET and DEL count nothing. */
+	ck_assert_int_eq(rkv_del(node, 0, "k", 1), 1);
+	ck_assert_int_eq(node->ks.hits, hits + 2);
+	ck_assert_int_eq(node->ks.misses, misses + 2);
 }
 END_TEST
 
@@ -1123,6 +1146,7 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, reply_tree_every_type);
 	tcase_add_test(tc, reply_tree_nesting_and_attributes);
 	tcase_add_test(tc, typed_get_set);
+	tcase_add_test(tc, typed_reads_count_hits_and_misses);
 	tcase_add_test(tc, typed_invalid_arguments);
 	tcase_add_test(tc, typed_ttl_uses_host_clock);
 	tcase_add_test(tc, typed_writes_propagate_and_signal);
