@@ -397,8 +397,9 @@ RKV_API uint64_t rkv_conn_id(const rkv_conn *conn);
  *
  * Writes of both kinds are propagated (replication), fire the keyspace
  * callback and fail the transactions of clients WATCHing the keys, exactly
- * as the equivalent command from a client. Each call reads the host's clock first (the clock callback, else
- * the last rkv_node_tick() time), so TTLs use the host's time.
+ * as the equivalent command from a client. Each call reads the host's clock
+ * first (the clock callback, else the last rkv_node_tick() time), so TTLs
+ * use the host's time.
  *
  * Databases: every function takes `db`, 0 .. databases-1 (a value outside is
  * RKV_ERR_INVALID). rkv_node_command() also accepts RKV_DB_SELECTED: the
