@@ -962,19 +962,32 @@ static void config_refresh(struct server *srv)
  * logged once the log file is known. */
 struct warnings {
 	char **msg;
+	rkv_log_level *level;
 	size_t n;
 };
 
-static void warn_add(struct warnings *w, const char *msg)
+static void warn_add_level(struct warnings *w, rkv_log_level level,
+			   const char *msg)
 {
 	char **nv = realloc(w->msg, (w->n + 1) * sizeof(*nv));
+	rkv_log_level *nl;
 
 	if (!nv)
 		return;
 	w->msg = nv;
+	nl = realloc(w->level, (w->n + 1) * sizeof(*nl));
+	if (!nl)
+		return;
+	w->level = nl;
 	w->msg[w->n] = strdup(msg);
+	w->level[w->n] = level;
 	if (w->msg[w->n])
 		w->n++;
+}
+
+static void warn_add(struct warnings *w, const char *msg)
+{
+	warn_add_level(w, RKV_LOG_WARNING, msg);
 }
 
 /* Redis's loaderr block, on stderr, then exit 1. `option` names the
@@ -1118,8 +1131,20 @@ static void load_text(struct loader *ld, char *text, int options_line)
 			    rc == RKV_ERR_NOMEM ? "out of memory" : err,
 			    options_line && linenum >= options_line ? argv[0]
 								    : NULL);
-		if (rc == RKV_CONFIG_UNSUPPORTED)
-			warn_add(&ld->warnings, err);
+		if (rc == RKV_CONFIG_UNSUPPORTED) {
+			/* At its default value it changes nothing: only
+			 * worth a verbose line. */
+			const char *def = "";
+			char cur[256];
+
+			rkv_config_describe(argv[0], NULL, NULL, NULL, &def);
+			rkv_node_config_get(ld->srv->node, argv[0], cur,
+					    sizeof(cur));
+			warn_add_level(&ld->warnings,
+				       strcmp(cur, def) ? RKV_LOG_WARNING
+							: RKV_LOG_VERBOSE,
+				       err);
+		}
 		rkv_config_split_free(argv, argc);
 	}
 }
@@ -1224,10 +1249,11 @@ static void load_config(struct server *srv, struct cmdline *cl)
 	free(t.p);
 	config_refresh(srv);
 	for (size_t i = 0; i < ld.warnings.n; i++) {
-		log_line(srv, RKV_LOG_WARNING, ld.warnings.msg[i]);
+		log_line(srv, ld.warnings.level[i], ld.warnings.msg[i]);
 		free(ld.warnings.msg[i]);
 	}
 	free(ld.warnings.msg);
+	free(ld.warnings.level);
 }
 
 /* CONFIG REWRITE: the node rewrites the file's text, the host writes it

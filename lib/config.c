@@ -1579,12 +1579,16 @@ static int apply(rkv_node *node, pending *pd, enum set_mode mode)
 	return 0;
 }
 
-static void unsupported_msg(const cfg_def *d, char *err, size_t errlen)
+static void unsupported_msg(rkv_node *node, const cfg_def *d, char *err,
+			    size_t errlen)
 {
+	char buf[256];
+	const char *v = current_text(node, d, buf, sizeof(buf));
+
 	seterr(err, errlen,
-	       "'%s' is not supported by rkv yet; accepted because it asks "
-	       "for nothing rkv lacks",
-	       d->name);
+	       "'%s %.*s' is not supported by rkv yet; accepted because it "
+	       "asks for nothing rkv lacks",
+	       d->name, v[0] ? 100 : 2, v[0] ? v : "\"\"");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1655,7 +1659,7 @@ int rkv_node_config_set(rkv_node *node, const char *name,
 	if (rc < 0)
 		return rc;
 	if (d->cls == C_ACCEPTED) {
-		unsupported_msg(d, err, errlen);
+		unsupported_msg(node, d, err, errlen);
 		return RKV_CONFIG_UNSUPPORTED;
 	}
 	return 0;
@@ -1976,14 +1980,16 @@ static void rs_read_old(rstate *st, const char *old, size_t oldlen)
 {
 	const char *p = old, *end = old + oldlen;
 
-	while (p < end && !st->oom) {
+	/* As Redis's sdssplitlen(content, "\n"): the text after the last
+	 * newline is a line too, even empty (an empty file has no line). */
+	while (p && oldlen && !st->oom) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
 		const char *s = p, *e = le;
 		argvec a = {st->node, NULL, 0, 0, false};
 		int rc;
 
-		p = nl ? nl + 1 : end;
+		p = nl ? nl + 1 : NULL;
 		/* sdstrim(line, "\r\n\t ") */
 		while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
 			s++;
@@ -2254,7 +2260,7 @@ static void config_set(rkv_conn *c, size_t argc, const rkv_slice *argv)
 
 		apply(node, &pds[i], MODE_RUNTIME);
 		if (d->cls == C_ACCEPTED) {
-			unsupported_msg(d, err, sizeof(err));
+			unsupported_msg(node, d, err, sizeof(err));
 			rkv_node_logf(node, RKV_LOG_WARNING, "%s", err);
 		}
 	}
