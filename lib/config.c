@@ -1117,8 +1117,13 @@ static int parse_special(rkv_node *node, const cfg_def *d, char *const *argv,
 {
 	switch (d->id) {
 	case S_SAVE: {
-		if (argc == 1 && argv[0][0] == '\0')
+		bool reset = false;
+
+		if (argc == 1 && argv[0][0] == '\0') {
+			/* save "": no save points, even in a file. */
 			argc = 0;
+			reset = true;
+		}
 		if (argc & 1)
 			goto bad_save;
 		for (size_t j = 0; j < argc; j++) {
@@ -1133,7 +1138,7 @@ static int parse_special(rkv_node *node, const cfg_def *d, char *const *argv,
 		sbuf b = {node, NULL, 0, 0, false};
 
 		sb_add(&b, "", 0);
-		if (mode == MODE_FILE && node->config->save_loaded) {
+		if (mode == MODE_FILE && node->config->save_loaded && !reset) {
 			char cur[1024];
 			const char *c = current_text(node, d, cur, sizeof(cur));
 
@@ -1877,7 +1882,8 @@ static void rewrite_def(rstate *st, const cfg_def *d)
 		}
 		return;
 	case T_STR:
-		if ((d->flags & F_NULL) && v[0] == '\0') {
+		if ((d->flags & F_NULL || streq_nocase(d->name, "dir")) &&
+		    v[0] == '\0') {
 			/* Unset: no line at all (old ones are removed). */
 			st->processed[def_index(d)] = true;
 			return;
