@@ -2413,8 +2413,8 @@ static void config_help(rkv_conn *c)
 	static const char *const help[] = {
 	    "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
 	    "GET <pattern>",
-	    "    Return parameters matching the glob-like <pattern> and their "
-	    "values.",
+	    ("    Return parameters matching the glob-like <pattern> and "
+	     "their values."),
 	    "SET <directive> <value>",
 	    "    Set the configuration <directive> to <value>.",
 	    "RESETSTAT",
