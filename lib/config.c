@@ -1356,7 +1356,7 @@ static int parse_value(rkv_node *node, const cfg_def *d, char *const *argv,
 /* Current values                                                         */
 /* ---------------------------------------------------------------------- */
 
-static const char *protected_names[] = {"no", "yes", "local"};
+static const char *const protected_names[] = {"no", "yes", "local"};
 
 /* The CONFIG GET text of d, in buf when it must be formatted. */
 static const char *current_text(rkv_node *node, const cfg_def *d, char *buf,
