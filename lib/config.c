@@ -1504,8 +1504,12 @@ static int apply(rkv_node *node, pending *pd, enum set_mode mode)
 			s->requirepass = pd->text;
 			pd->text = NULL;
 		} else {
+			/* No password: as Redis's authRequired(), nobody
+			 * needs AUTH any more. */
 			s->requirepass = NULL;
 			s->requirepass_len = 0;
+			for (rkv_conn *c = node->conns; c; c = c->next)
+				c->flags |= RKV_CONN_AUTHED;
 		}
 		break;
 	case A_MAXCLIENTS:

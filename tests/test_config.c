@@ -412,6 +412,12 @@ START_TEST(applied_settings_act)
 	ck_assert_str_eq(cmd("AUTH secret"), "+OK\r\n");
 	ck_assert_str_eq(cmd("GET k"), "$1\r\nv\r\n");
 	ck_assert_str_eq(get("requirepass"), "secret");
+	/* Clearing the password frees connections that never AUTHed. */
+	rkv_conn_free(conn);
+	conn = NULL;
+	ck_assert_str_eq(cmd("GET k"), "-NOAUTH Authentication required.\r\n");
+	set_ok("requirepass \"\"");
+	ck_assert_str_eq(cmd("GET k"), "$1\r\nv\r\n");
 }
 END_TEST
 

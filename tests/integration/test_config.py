@@ -439,6 +439,95 @@ def t_protected_mode(exe):
             srv.stop()
 
 
+def local_non_loopback_ipv4():
+    """An IPv4 address of this machine that is not loopback, or None."""
+    # A UDP connect() sends nothing: it only picks the source address of
+    # the route to the target.
+    for target in ("10.255.255.255", "192.0.2.1", "198.51.100.1"):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            try:
+                s.connect((target, 9))
+                ip = s.getsockname()[0]
+            except OSError:
+                continue
+        if not ip.startswith("127.") and ip != "0.0.0.0":
+            return ip
+    return None
+
+
+DENIED_PREFIX = ("-DENIED Redis is running in protected mode because "
+                 "protected mode is enabled and no password is set for the "
+                 "default user. In this mode connections are only accepted "
+                 "from the loopback interface.")
+
+
+def read_all(ip, port):
+    s = socket.create_connection((ip, port), timeout=TIMEOUT)
+    buf = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                return buf.decode()
+            buf += chunk
+    finally:
+        s.close()
+
+
+def t_protected_mode_denied(exe):
+    ip = local_non_loopback_ipv4()
+    if ip is None:
+        print("# no non-loopback IPv4 address here: the DENIED path is "
+              "not exercised", flush=True)
+        return
+    with tempfile.TemporaryDirectory(prefix="rkv-config-") as tmp:
+        port = free_port()
+        conf = write(os.path.join(tmp, "pm.conf"),
+                     f"port {port}\nbind 127.0.0.1 {ip}\nhz 50\n")
+        srv = Server([exe, conf], tmp, "pm")
+        try:
+            srv.wait_ready(port)
+            got = read_all(ip, port)
+            expect(got.startswith(DENIED_PREFIX) and got.endswith(
+                "in order for the server to start accepting connections "
+                "from the outside.\r\n"), f"got {got[:200]!r}")
+            expect(len(got) == 1067, f"DENIED is {len(got)} bytes")
+            # With a password, non-loopback clients may connect (and AUTH).
+            c = Client(port)
+            expect(c.call("CONFIG", "SET", "requirepass", "pw") == "+OK",
+                   "SET requirepass")
+            deadline = time.monotonic() + TIMEOUT
+            while True:
+                s = socket.create_connection((ip, port), timeout=TIMEOUT)
+                s.sendall(b"PING\r\n")
+                data = s.recv(200)
+                s.close()
+                if data.startswith(b"-NOAUTH"):
+                    break
+                expect(time.monotonic() < deadline,
+                       f"still refused with a password: {data[:80]!r}")
+                time.sleep(0.05)
+            # protected-mode no: allowed without a password too.
+            expect(c.call("CONFIG", "SET", "requirepass", "") == "+OK",
+                   "clear requirepass")
+            expect(c.call("CONFIG", "SET", "protected-mode", "no") == "+OK",
+                   "SET protected-mode no")
+            c.close()
+            deadline = time.monotonic() + TIMEOUT
+            while True:
+                s = socket.create_connection((ip, port), timeout=TIMEOUT)
+                s.sendall(b"PING\r\n")
+                data = s.recv(200)
+                s.close()
+                if data == b"+PONG\r\n":
+                    break
+                expect(time.monotonic() < deadline,
+                       f"protected-mode no: {data[:80]!r}")
+                time.sleep(0.05)
+        finally:
+            srv.stop()
+
+
 def t_include_stdin_options(exe):
     with tempfile.TemporaryDirectory(prefix="rkv-config-") as tmp:
         port = free_port()
@@ -531,6 +620,8 @@ def main():
     check("timeout 1 closes an idle client", lambda: t_timeout(exe))
     check("protected-mode yes allows loopback",
           lambda: t_protected_mode(exe))
+    check("protected-mode yes: non-loopback clients get DENIED",
+          lambda: t_protected_mode_denied(exe))
     check("include, stdin and options", lambda: t_include_stdin_options(exe))
     check("daemonize yes, pidfile, logfile", lambda: t_logfile_daemonize(exe))
     print(f"{passed} passed, {failed} failed", flush=True)
