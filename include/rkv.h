@@ -368,7 +368,8 @@ typedef enum rkv_config_class {
 	RKV_CONFIG_ACCEPTED = 3,
 	/* Only the default value is accepted; any other asks for a feature
 	 * rkv does not have (appendonly yes, cluster-enabled yes, replicaof,
-	 * notify-keyspace-events, tls-port, aclfile). */
+	 * notify-keyspace-events, tls-port, aclfile, min-replicas-to-write,
+	 * maxmemory-clients). */
 	RKV_CONFIG_REFUSED_VALUE = 4
 } rkv_config_class;
 
