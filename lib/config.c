@@ -1370,11 +1370,8 @@ static const char *current_text(rkv_node *node, const cfg_def *d, char *buf,
 		snprintf(buf, len, "%d", s->databases);
 		return buf;
 	case A_REQUIREPASS:
-		if (!s->requirepass)
-			return "";
-		snprintf(buf, len, "%.*s", (int)s->requirepass_len,
-			 s->requirepass);
-		return buf;
+		/* NUL-terminated: it is the text CONFIG SET parsed. */
+		return s->requirepass ? s->requirepass : "";
 	case A_MAXCLIENTS:
 		snprintf(buf, len, "%lld", s->maxclients);
 		return buf;
@@ -1831,6 +1828,21 @@ static char *fmt_line(rkv_node *node, const char *fmt, ...)
 		       (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
+/* "name value" of any length. */
+static char *kv_line(rkv_node *node, const char *name, const char *v)
+{
+	sbuf b = {node, NULL, 0, 0, false};
+
+	sb_str(&b, name);
+	sb_add(&b, " ", 1);
+	sb_str(&b, v);
+	if (b.oom) {
+		sb_free(&b);
+		return NULL;
+	}
+	return b.p;
+}
+
 /* Redis's rewriteConfigFormatMemory(). */
 static void format_memory(char *buf, size_t len, long long bytes)
 {
@@ -1871,7 +1883,7 @@ static void rewrite_def(rstate *st, const cfg_def *d)
 	switch (d->type) {
 	case T_BOOL:
 	case T_ENUM:
-		rs_line(st, d, fmt_line(node, "%s %s", d->name, v), force);
+		rs_line(st, d, kv_line(node, d->name, v), force);
 		return;
 	case T_NUM:
 		if ((d->flags & F_MEM) && v[0] != '-' &&
@@ -1882,8 +1894,7 @@ static void rewrite_def(rstate *st, const cfg_def *d)
 			rs_line(st, d, fmt_line(node, "%s %s", d->name, mem),
 				force);
 		} else {
-			rs_line(st, d, fmt_line(node, "%s %s", d->name, v),
-				force);
+			rs_line(st, d, kv_line(node, d->name, v), force);
 		}
 		return;
 	case T_STR:
@@ -1951,26 +1962,23 @@ static void rewrite_def(rstate *st, const cfg_def *d)
 			st->processed[def_index(d)] = true;
 			return;
 		}
-		rs_line(st, d, fmt_line(node, "bind %s", v[0] ? v : "\"\""),
-			true);
+		rs_line(st, d, kv_line(node, "bind", v[0] ? v : "\"\""), true);
 		return;
 	case S_REPLICAOF:
 		if (!v[0]) {
 			st->processed[def_index(d)] = true;
 			return;
 		}
-		rs_line(st, d, fmt_line(node, "%s %s", d->name, v), true);
+		rs_line(st, d, kv_line(node, d->name, v), true);
 		return;
 	case S_NOTIFY:
 		rs_line(st, d, string_line(node, d->name, v), force);
 		return;
 	case S_LATPCT:
-		rs_line(st, d,
-			fmt_line(node, "%s %s", d->name, v[0] ? v : "\"\""),
-			true);
+		rs_line(st, d, kv_line(node, d->name, v[0] ? v : "\"\""), true);
 		return;
 	default:
-		rs_line(st, d, fmt_line(node, "%s %s", d->name, v), force);
+		rs_line(st, d, kv_line(node, d->name, v), force);
 		return;
 	}
 }

@@ -608,6 +608,25 @@ START_TEST(rewrite_quotes_strings_and_formats_memory)
 	ck_assert(strstr(out, "proto-max-bulk-len 1000000000\n"));
 	ck_assert(!strstr(out, "logfile"));
 	rkv_node_config_free_text(node, out);
+	/* Long values are neither truncated nor split. */
+	{
+		char pass[3000], line[3100];
+		const char *argv1[1] = {pass};
+
+		memset(pass, 'p', sizeof(pass) - 1);
+		pass[sizeof(pass) - 1] = '\0';
+		ck_assert_int_eq(
+		    rkv_node_config_set(node, "requirepass", argv1, 1, NULL, 0),
+		    0);
+		ck_assert_int_eq(
+		    rkv_node_config_get(node, "requirepass", NULL, 0),
+		    (int)strlen(pass));
+		ck_assert_int_eq(
+		    rkv_node_config_rewrite(node, "", 0, &out, NULL), 0);
+		snprintf(line, sizeof(line), "requirepass \"%s\"\n", pass);
+		ck_assert(strstr(out, line));
+		rkv_node_config_free_text(node, out);
+	}
 }
 END_TEST
 
