@@ -1041,16 +1041,6 @@ static const char *host_directive(struct loader *ld, const char *name,
 			rkv_node_config_set(node, "dir", argv1, 1, NULL, 0);
 	} else if (!strcmp(canon, "unixsocket") && nargs == 1 && args[0][0]) {
 		return "rkv-server does not support unix sockets yet";
-	} else if (!strcmp(canon, "logfile") && nargs == 1 && args[0][0]) {
-		FILE *fp = fopen(args[0], "a");
-
-		if (!fp) {
-			snprintf(msg, sizeof(msg),
-				 "Can't open the log file: %s",
-				 strerror(errno));
-			return msg;
-		}
-		fclose(fp);
 	} else if (!strcmp(canon, "syslog-enabled") && nargs == 1 &&
 		   !strcasecmp(args[0], "yes")) {
 		warn_add(&ld->warnings,
@@ -1248,6 +1238,19 @@ static void load_config(struct server *srv, struct cmdline *cl)
 	load_text(&ld, t.p, options_line);
 	free(t.p);
 	config_refresh(srv);
+	/* As Redis, once every line is read: the log file must open. */
+	if (srv->cfg.logfile[0]) {
+		FILE *fp = fopen(srv->cfg.logfile, "a");
+		char msg[PATH_MAX + 64];
+
+		if (!fp) {
+			snprintf(msg, sizeof(msg),
+				 "Can't open the log file: %s",
+				 strerror(errno));
+			config_fatal(0, NULL, msg, NULL);
+		}
+		fclose(fp);
+	}
 	for (size_t i = 0; i < ld.warnings.n; i++) {
 		log_line(srv, ld.warnings.level[i], ld.warnings.msg[i]);
 		free(ld.warnings.msg[i]);

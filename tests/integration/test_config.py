@@ -284,6 +284,39 @@ def t_unknown_directive(exe):
                f"bad value: {r.returncode} {r.stderr!r}")
 
 
+BAD_LINES = [
+    "foo bar", "hz 1 2", "hz", "appendonly maybe", "maxmemory 12x",
+    'save "3600 1', "save 1 2 3", "timeout -1", "maxclients -5",
+    "client-output-buffer-limit master 1 2 3", "dbfilename a/b",
+    "unixsocketperm 999", "list-max-ziplist-size x",
+    "latency-tracking-info-percentiles 101", "notify-keyspace-events Q",
+    "replicaof a", "oom-score-adj-values 1 2", "enable-debug-command maybe",
+    "bind " + " ".join(str(i) for i in range(17)), "include", "include a b",
+    "maxmemory-clients 200%", "proto-max-bulk-len 1", "port 70000",
+    "loglevel loud", "databases 0", 'a"b', "'x'y", "dir /nonexistent-dir",
+    "logfile /nonexistent-dir/x.log",
+]
+
+
+def t_fatal_like_redis(exe, redis_server):
+    """Bad lines give redis-server's fatal block byte for byte, but for the
+    version in its header."""
+    expect(redis_server, "redis-server not found")
+    with tempfile.TemporaryDirectory(prefix="rkv-config-") as tmp:
+        for line in BAD_LINES:
+            conf = write(os.path.join(tmp, "bad.conf"),
+                         f"port {free_port()}\n# comment\n{line}\n")
+            want = run_exit([redis_server, conf])
+            got = run_exit(WRAPPER + [exe, conf])
+            expect(want.returncode == 1 and got.returncode == 1,
+                   f"{line!r}: exit {want.returncode} {got.returncode}")
+            header = "*** FATAL CONFIG FILE ERROR ("
+            expect(header in got.stderr, f"{line!r}: {got.stderr!r}")
+            w = want.stderr.split("\n")[2:]
+            g = got.stderr.split("\n")[2:]
+            expect(w == g, f"{line!r}: redis {w!r}, rkv {g!r}")
+
+
 def t_appendonly_refused(exe):
     with tempfile.TemporaryDirectory(prefix="rkv-config-") as tmp:
         conf = write(os.path.join(tmp, "aof.conf"),
@@ -625,6 +658,8 @@ def main():
           "as redis-server)", lambda: t_stock(exe, redis_server))
     check("unknown directive: exit 1 with the fatal block",
           lambda: t_unknown_directive(exe))
+    check("bad lines: the fatal block of redis-server",
+          lambda: t_fatal_like_redis(exe, redis_server))
     check("appendonly yes refused", lambda: t_appendonly_refused(exe))
     check("slave-* aliases accepted", lambda: t_alias(exe))
     check("CONFIG SET/GET, CONFIG REWRITE keeps comments",
