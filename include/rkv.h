@@ -523,6 +523,173 @@ RKV_API uint64_t rkv_conn_id(const rkv_conn *conn);
 RKV_API int rkv_node_publish(rkv_node *node, const char *channel, size_t clen,
 			     const char *msg, size_t mlen);
 
+/* ------------------------------------------------------------------------ */
+/* In-process API                                                           */
+/* ------------------------------------------------------------------------ */
+
+/* A host that embeds rkv can use the node's keyspace directly, without RESP
+ * bytes or a connection of its own:
+ *
+ *   - rkv_node_command() / rkv_node_command_resp() run any command as a
+ *     client would, on the node's internal "host connection";
+ *   - rkv_get(), rkv_set(), rkv_del(), rkv_exists() and rkv_scan() are typed
+ *     fast paths for strings.
+ *
+ * Writes of both kinds are propagated (replication), fire the keyspace
+ * callback and fail the transactions of clients WATCHing the keys, exactly
+ * as the equivalent command from a client. Each call reads the host's clock
+ * first (the clock callback, else the last rkv_node_tick() time), so TTLs
+ * use the host's time.
+ *
+ * Databases: every function takes `db`, 0 .. databases-1 (a value outside is
+ * RKV_ERR_INVALID). rkv_node_command() also accepts RKV_DB_SELECTED: the
+ * database the host connection has selected (0 at first, then whatever its
+ * last `db` argument or SELECT chose: the host connection keeps its
+ * selection between calls, like a client).
+ *
+ * None of these may be called from inside an rkv callback (the keyspace
+ * callback included). */
+
+/* rkv_node_command()'s `db` for "the host connection's selected database". */
+#define RKV_DB_SELECTED (-1)
+
+/* Types of a parsed reply (RESP2 and RESP3). */
+typedef enum rkv_reply_type {
+	RKV_REPLY_STRING = 1, /* bulk string: str/len */
+	RKV_REPLY_STATUS,     /* simple string ("OK"): str/len */
+	RKV_REPLY_ERROR,      /* error, code included ("ERR ..."): str/len */
+	RKV_REPLY_INTEGER,    /* integer */
+	RKV_REPLY_DOUBLE,     /* RESP3 double: dval, and its text in str/len */
+	RKV_REPLY_NIL,	      /* RESP2 null bulk / null array, RESP3 null */
+	RKV_REPLY_BOOL,	      /* RESP3 boolean: integer is 0 or 1 */
+	RKV_REPLY_ARRAY,      /* elements[0..count) */
+	RKV_REPLY_MAP,	      /* elements: key, value, key, value ... */
+	RKV_REPLY_SET,	      /* elements[0..count) */
+	RKV_REPLY_PUSH,	      /* elements[0..count) */
+	RKV_REPLY_VERBATIM,   /* str/len (after the "txt:" prefix), vtype */
+	RKV_REPLY_BIGNUM      /* RESP3 big number: its digits in str/len */
+} rkv_reply_type;
+
+/* A parsed reply: a tree whose aggregates hold pointers to their elements.
+ * The whole tree is owned by the caller until rkv_reply_free() of its root;
+ * every pointer inside (elements, str) stays valid until then. Strings are
+ * NUL-terminated (str[len] == 0) and may contain NUL bytes. RESP3 attributes
+ * are dropped. Fields past `size` may be added in later versions; the tree
+ * is built by the library only. */
+typedef struct rkv_reply {
+	size_t size; /* sizeof(rkv_reply) as the library was built */
+	rkv_reply_type type;
+	long long integer; /* INTEGER; BOOL: 0 or 1 */
+	double dval;	   /* DOUBLE */
+	/* STRING, STATUS, ERROR, DOUBLE, VERBATIM, BIGNUM; NULL otherwise */
+	const char *str;
+	size_t len;
+	char vtype[4]; /* VERBATIM: the format ("txt", "mkd"), else "" */
+	/* ARRAY, MAP (2 per pair), SET, PUSH; NULL and 0 otherwise */
+	struct rkv_reply **elements;
+	size_t count;
+} rkv_reply;
+
+/* Run one command on the node's host connection, as a client would: the
+ * same command table, arity and unknown-command errors, MULTI/EXEC/WATCH
+ * rules, maxmemory (OOM) rule, propagation and key-change signals. The
+ * host connection is always authenticated (requirepass does not apply to
+ * it) and is not a client: it is not counted in connected_clients or
+ * maxclients, and CLIENT LIST / CLIENT KILL / timeouts do not see it. It
+ * speaks RESP2 until a HELLO 3 through it. SUBSCRIBE, PSUBSCRIBE and
+ * SSUBSCRIBE are refused ("ERR 'subscribe' command is not allowed from the
+ * in-process API"), and MONITOR answers an error: the host connection has
+ * no way to receive pushed messages.
+ *
+ * argv[0..argc) are the command name and arguments, argvlen[i] the length
+ * of argv[i] (the bytes need not be NUL-terminated; they are not kept after
+ * the call), as hiredis's redisCommandArgv(). argvlen may be NULL when every
+ * argument is a NUL-terminated string. db is a database index or
+ * RKV_DB_SELECTED (see above); while a MULTI is open on the host connection,
+ * db must be RKV_DB_SELECTED or the selected database (queued commands run
+ * at EXEC in the database selected then).
+ *
+ * On success *out is the reply tree (an error reply is a success: type
+ * RKV_REPLY_ERROR), to be freed with rkv_reply_free(). Its memory comes from
+ * the node's allocator and counts in the node's used memory until freed.
+ * Returns 0; RKV_ERR_INVALID (node, out or argv NULL, argc 0, bad db, or a
+ * MULTI is open and db differs), RKV_ERR_NOMEM (the host connection, the
+ * reply or the tree could not be allocated; *out is NULL. The command may
+ * have run: only its reply is lost). */
+RKV_API int rkv_node_command(rkv_node *node, int db, size_t argc,
+			     const char *const *argv, const size_t *argvlen,
+			     rkv_reply **out);
+
+/* As rkv_node_command(), but the reply is handed over as the RESP bytes a
+ * client would have received: *out (not NUL-terminated) of *outlen bytes,
+ * owned by the caller until rkv_resp_free(). Returns the same codes. */
+RKV_API int rkv_node_command_resp(rkv_node *node, int db, size_t argc,
+				  const char *const *argv,
+				  const size_t *argvlen, char **out,
+				  size_t *outlen);
+
+/* Free a reply tree returned by rkv_node_command(), given its root and the
+ * node it came from (the node must still exist). NULL is ignored. */
+RKV_API void rkv_reply_free(rkv_node *node, rkv_reply *reply);
+
+/* Free RESP bytes returned by rkv_node_command_resp(), with the node they
+ * came from (the node must still exist). NULL is ignored. */
+RKV_API void rkv_resp_free(rkv_node *node, char *resp);
+
+/* GET: copy the string value of key[0..klen) of db into buf[0..cap) and
+ * store its full length in *vlen (may be NULL). When *vlen > cap only the
+ * first cap bytes were copied: call again with a buffer of *vlen bytes
+ * (buf may be NULL when cap is 0, to ask for the length). Integer-encoded
+ * values are formatted ("42"). No NUL is added. Allocation-free.
+ * The lookup is GET's: counted in keyspace_hits/keyspace_misses, and an
+ * expired key is deleted (propagated as DEL, signalled) as by a client's
+ * GET.
+ * Returns 1 (found), 0 (no such key; *vlen = 0), RKV_ERR_INVALID (node or
+ * key NULL, bad db, buf NULL with cap > 0) or RKV_ERR_STATE (the key holds a
+ * value that is not a string: GET's WRONGTYPE). */
+RKV_API int rkv_get(rkv_node *node, int db, const char *key, size_t klen,
+		    char *buf, size_t cap, size_t *vlen);
+
+/* SET key value [PX ttl_ms]: store a string value (copied) under key,
+ * replacing any value of any type and, as SET does, dropping any TTL the
+ * key had. ttl_ms > 0 gives it a TTL of ttl_ms milliseconds from the host's
+ * current time; 0 means no TTL. Replicated as "SET key value" or
+ * "SET key value PXAT <absolute ms>", as Redis 7.0 replicates SET.
+ * Returns 0; RKV_ERR_INVALID (node NULL, key or val NULL with a non-zero
+ * length, bad db, ttl_ms < 0 or too large); RKV_ERR_LIMIT (maxmemory is set
+ * and the node's used memory exceeds it: the OOM rule of SET, nothing
+ * changed; or the key or value is longer than 2^32 - 1 bytes);
+ * RKV_ERR_NOMEM (nothing changed, except that when the TTL itself could not
+ * be stored the key has been deleted, so that a key never outlives the TTL
+ * asked for). */
+RKV_API int rkv_set(rkv_node *node, int db, const char *key, size_t klen,
+		    const char *val, size_t vlen, int64_t ttl_ms);
+
+/* DEL key. Allocation-free. Returns 1 (deleted), 0 (no such key),
+ * RKV_ERR_INVALID (node or key NULL, bad db). */
+RKV_API int rkv_del(rkv_node *node, int db, const char *key, size_t klen);
+
+/* EXISTS key. Allocation-free; a read lookup as rkv_get()'s. Returns 1, 0
+ * or RKV_ERR_INVALID (node or key NULL, bad db). */
+RKV_API int rkv_exists(rkv_node *node, int db, const char *key, size_t klen);
+
+/* Called by rkv_scan() for each key; the key bytes are valid during the
+ * call only. It must not call into the node. */
+typedef void (*rkv_scan_cb)(rkv_node *node, int db, const char *key,
+			    size_t klen, void *user_data);
+
+/* One SCAN step over db: calls fn for the live keys of a few buckets of the
+ * table (at least 10 keys when the database has them, as SCAN's default
+ * COUNT) and returns the cursor to pass next; 0 when the scan is complete.
+ * Start with cursor 0. The guarantees are SCAN's: a key present for the
+ * whole scan is reported at least once (possibly more, if the table was
+ * resized in between), whatever writes happen between calls. Keys whose
+ * TTL has passed are skipped (not deleted). Allocation-free.
+ * Returns the next cursor (>= 0) or RKV_ERR_INVALID (node or fn NULL, bad
+ * db). */
+RKV_API int64_t rkv_scan(rkv_node *node, int db, uint64_t cursor,
+			 rkv_scan_cb fn, void *user_data);
+
 #ifdef __cplusplus
 }
 #endif

@@ -282,6 +282,7 @@ void rkv_node_free(rkv_node *node)
 {
 	if (!node)
 		return;
+	rkv_conn_free(node->host_conn);
 	while (node->conns)
 		rkv_conn_free(node->conns);
 	rkv_pubsub_free(node);
@@ -397,15 +398,13 @@ int64_t rkv_node_now_us(rkv_node *node)
 /* Connections                                                            */
 /* ---------------------------------------------------------------------- */
 
-int rkv_conn_new(rkv_node *node, rkv_conn **out, void *conn_user_data)
+/* A fresh connection, not yet on node->conns nor counted. */
+static rkv_conn *conn_create(rkv_node *node, void *conn_user_data)
 {
-	rkv_conn *c;
+	rkv_conn *c = rkv_malloc(rkv_node_alloc(node), sizeof(*c));
 
-	if (!node || !out)
-		return RKV_ERR_INVALID;
-	c = rkv_malloc(rkv_node_alloc(node), sizeof(*c));
 	if (!c)
-		return RKV_ERR_NOMEM;
+		return NULL;
 	memset(c, 0, sizeof(*c));
 	c->node = node;
 	c->user_data = conn_user_data;
@@ -418,6 +417,18 @@ int rkv_conn_new(rkv_node *node, rkv_conn **out, void *conn_user_data)
 	c->ctime_ms = c->last_ms = rkv_node_now_us(node) / 1000;
 	if (!node->set.requirepass)
 		c->flags |= RKV_CONN_AUTHED;
+	return c;
+}
+
+int rkv_conn_new(rkv_node *node, rkv_conn **out, void *conn_user_data)
+{
+	rkv_conn *c;
+
+	if (!node || !out)
+		return RKV_ERR_INVALID;
+	c = conn_create(node, conn_user_data);
+	if (!c)
+		return RKV_ERR_NOMEM;
 	c->next = node->conns;
 	if (node->conns)
 		node->conns->prev = c;
@@ -439,6 +450,15 @@ int rkv_conn_new(rkv_node *node, rkv_conn **out, void *conn_user_data)
 	return 0;
 }
 
+rkv_conn *rkv_conn_new_host(rkv_node *node)
+{
+	rkv_conn *c = conn_create(node, NULL);
+
+	if (c)
+		c->flags |= RKV_CONN_HOST | RKV_CONN_AUTHED;
+	return c;
+}
+
 void rkv_conn_free(rkv_conn *c)
 {
 	rkv_node *node;
@@ -457,16 +477,22 @@ void rkv_conn_free(rkv_conn *c)
 			pp = &(*pp)->next_pending;
 		*pp = c->next_pending;
 	}
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		node->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
+	if (c->flags & RKV_CONN_HOST) {
+		/* Off the list and uncounted (rkv_conn_new_host()). */
+		if (node->host_conn == c)
+			node->host_conn = NULL;
+	} else {
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			node->conns = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		node->nconns--;
+	}
 	rkv_req_parser_free(&c->parser);
 	rkv_buf_free(&c->qbuf);
 	rkv_buf_free(&c->obuf);
-	node->nconns--;
 	rkv_free(rkv_node_alloc(node), c);
 }
 

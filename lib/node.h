@@ -173,6 +173,12 @@ struct rkv_conn {
 	int64_t obuf_soft_since_ms; /* over the soft limit since; 0: not */
 };
 
+/* The in-process API's connection (node->host_conn, created by api.c):
+ * flagged RKV_CONN_HOST and authenticated, but not on node->conns and not
+ * counted in nconns (connected_clients, maxclients) nor in
+ * stats.connections. rkv_conn_free() accepts it. NULL on OOM. */
+rkv_conn *rkv_conn_new_host(rkv_node *node);
+
 /* Log a formatted line through the host's log callback. */
 void rkv_node_logf(rkv_node *node, rkv_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
