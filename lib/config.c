@@ -1278,6 +1278,71 @@ static int parse_special(rkv_node *node, const cfg_def *d, char *const *argv,
 	return RKV_ERR_INVALID;
 }
 
+/* Redis's validateProcTitleTemplate(): sdstemplate() syntax ("{{" is a
+ * literal brace, "{name}" a variable among Redis's), and a non-empty
+ * expansion ({title}, {server-mode}, {unixsocket} and {config-file} may
+ * expand to nothing). */
+static bool valid_title_template(const char *t)
+{
+	static const char *const vars[] = {
+	    "title",	"listen-addr", "server-mode", "port",
+	    "tls-port", "unixsocket",  "config-file"};
+	bool nonempty = false;
+
+	while (*t) {
+		const char *sv = strchr(t, '{'), *ev;
+		size_t i, n;
+
+		if (!sv)
+			return true; /* literal text follows */
+		if (sv > t)
+			nonempty = true;
+		sv++;
+		if (!*sv)
+			return false;
+		if (*sv == '{') {
+			nonempty = true;
+			t = sv + 1;
+			continue;
+		}
+		ev = strchr(sv, '}');
+		if (!ev)
+			return false;
+		n = (size_t)(ev - sv);
+		for (i = 0; i < sizeof(vars) / sizeof(*vars); i++)
+			if (strlen(vars[i]) == n && !memcmp(vars[i], sv, n))
+				break;
+		if (i == sizeof(vars) / sizeof(*vars))
+			return false;
+		if (i == 1 || i == 3 || i == 4)
+			nonempty = true;
+		t = ev + 1;
+	}
+	return nonempty;
+}
+
+/* Redis's isValidAnnouncedHostname(). */
+static bool valid_hostname(const char *s, char *err, size_t errlen)
+{
+	if (strlen(s) >= 256) {
+		seterr(err, errlen,
+		       "Hostnames must be less than 256 characters");
+		return false;
+	}
+	for (; *s; s++) {
+		char c = *s;
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '.')) {
+			seterr(err, errlen,
+			       "Hostnames may only contain alphanumeric "
+			       "characters, hyphens or dots");
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Check argv for directive d and fill pd (text allocated on success).
  * Returns 0, RKV_ERR_INVALID (err set) or RKV_ERR_NOMEM. */
 static int parse_value(rkv_node *node, const cfg_def *d, char *const *argv,
@@ -1330,9 +1395,19 @@ static int parse_value(rkv_node *node, const cfg_def *d, char *const *argv,
 		    strchr(text, '/')) {
 			seterr(err, errlen, "%s can't be a path, just a %s",
 			       d->name,
-			       d->name[6] == 'f' ? "filename" : "directory");
+			       d->name[6] == 'f' ? "filename" : "dirname");
 			return RKV_ERR_INVALID;
 		}
+		if (streq_nocase(d->name, "proc-title-template") &&
+		    !valid_title_template(text)) {
+			seterr(err, errlen,
+			       "template format is invalid or contains unknown "
+			       "variables");
+			return RKV_ERR_INVALID;
+		}
+		if (streq_nocase(d->name, "cluster-announce-hostname") &&
+		    !valid_hostname(text, err, errlen))
+			return RKV_ERR_INVALID;
 		break;
 	case T_SPECIAL:
 		return parse_special(node, d, argv, argc, mode, pd, err,

@@ -294,7 +294,10 @@ BAD_LINES = [
     "bind " + " ".join(str(i) for i in range(17)), "include", "include a b",
     "maxmemory-clients 200%", "proto-max-bulk-len 1", "port 70000",
     "loglevel loud", "databases 0", 'a"b', "'x'y", "dir /nonexistent-dir",
-    "logfile /nonexistent-dir/x.log",
+    "logfile /nonexistent-dir/x.log", "appenddirname a/b",
+    "appendfilename a/b", 'proc-title-template ""',
+    'proc-title-template "{title"', 'proc-title-template "{foo}"',
+    'proc-title-template "{title}"', 'cluster-announce-hostname "a b"',
 ]
 
 
