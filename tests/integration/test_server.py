@@ -67,7 +67,7 @@ class Server:
         wrapper = shlex.split(os.environ.get("RKV_SERVER_WRAPPER", ""))
         # stdout/stderr go to a file, never a pipe nobody reads.
         self.proc = subprocess.Popen(
-            wrapper + [exe, "--port", str(port)],
+            wrapper + [exe, "--port", str(port), "--bind", "127.0.0.1"],
             stdin=subprocess.DEVNULL, stdout=self.log,
             stderr=subprocess.STDOUT)
 
