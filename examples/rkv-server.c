@@ -15,6 +15,8 @@
  * Log lines use redis-server's format on stdout. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -28,6 +30,8 @@
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -43,216 +47,227 @@
 /* Redis's MAX_ACCEPTS_PER_CALL. */
 #define MAX_ACCEPTS_PER_EVENT 1000
 #define MAX_EVENTS	      128
-/* Redis's tcp-backlog default. */
-#define TCP_BACKLOG 511
-/* Redis clamps hz to CONFIG_MIN_HZ..CONFIG_MAX_HZ. */
-#define MIN_HZ 1
-#define MAX_HZ 500
+/* Redis's CONFIG_BINDADDR_MAX. */
+#define MAX_LISTENERS 16
+/* Redis's CONFIG_MIN_RESERVED_FDS: descriptors kept for other uses. */
+#define RESERVED_FDS 32
 
 /* ---------------------------------------------------------------------- */
-/* Configuration: a table of directives                                   */
+/* Configuration: what the host acts on                                   */
 /* ---------------------------------------------------------------------- */
 
+/* Every directive lives in the node (rkv_node_config_set/get); the host
+ * keeps a copy of the ones it acts on (the HOST class), refreshed from the
+ * node at startup and on every tick (CONFIG SET may change some). */
 struct config {
+	char *configfile; /* absolute path, or NULL (malloc) */
 	int port;
-	char bind[256];
+	char bind[512]; /* space-separated addresses, as CONFIG GET bind */
 	rkv_log_level verbosity;
 	int hz;
+	char logfile[PATH_MAX];
+	char pidfile[PATH_MAX];
+	bool daemonize;
+	bool protected_mode;
+	bool has_password; /* requirepass is set */
+	int tcp_keepalive;
+	int tcp_backlog;
 };
 
 static void config_init(struct config *cfg)
 {
+	memset(cfg, 0, sizeof(*cfg));
 	cfg->port = 6379;
-	snprintf(cfg->bind, sizeof(cfg->bind), "%s", "127.0.0.1");
+	snprintf(cfg->bind, sizeof(cfg->bind), "%s", "* -::*");
 	cfg->verbosity = RKV_LOG_NOTICE;
 	cfg->hz = 10;
-}
-
-/* Parse a whole decimal integer in [min, max]. Returns NULL or an error
- * message worded as Redis words its config errors. */
-static const char *parse_int(const char *arg, long long min, long long max,
-			     long long *out)
-{
-	static char msg[96];
-	char *end;
-	long long v;
-
-	if (!(*arg >= '0' && *arg <= '9') && *arg != '-')
-		return "argument couldn't be parsed into an integer";
-	errno = 0;
-	v = strtoll(arg, &end, 10);
-	if (errno || end == arg || *end)
-		return "argument couldn't be parsed into an integer";
-	if (v < min || v > max) {
-		snprintf(msg, sizeof(msg),
-			 "argument must be between %lld and %lld inclusive",
-			 min, max);
-		return msg;
-	}
-	*out = v;
-	return NULL;
-}
-
-static const char *set_port(struct config *cfg, const char *arg)
-{
-	long long v;
-	const char *err = parse_int(arg, 1, 65535, &v);
-
-	if (!err)
-		cfg->port = (int)v;
-	return err;
-}
-
-static const char *set_bind(struct config *cfg, const char *arg)
-{
-	if (!*arg)
-		return "argument must not be empty";
-	if (strlen(arg) >= sizeof(cfg->bind))
-		return "argument is too long";
-	snprintf(cfg->bind, sizeof(cfg->bind), "%s", arg);
-	return NULL;
-}
-
-static const char *set_loglevel(struct config *cfg, const char *arg)
-{
-	static const char *const names[] = {"debug", "verbose", "notice",
-					    "warning"};
-
-	for (int i = 0; i < 4; i++) {
-		if (strcasecmp(arg, names[i]) == 0) {
-			cfg->verbosity = (rkv_log_level)i;
-			return NULL;
-		}
-	}
-	return "argument(s) must be one of the following: debug, verbose, "
-	       "notice, warning";
-}
-
-static const char *set_hz(struct config *cfg, const char *arg)
-{
-	long long v;
-	const char *err = parse_int(arg, 0, INT_MAX, &v);
-
-	if (err)
-		return err;
-	/* As Redis: any non-negative value is accepted, then clamped. */
-	cfg->hz = v < MIN_HZ ? MIN_HZ : v > MAX_HZ ? MAX_HZ : (int)v;
-	return NULL;
-}
-
-/* One configuration directive: `--name arg` on the command line, and later
- * `name arg` in a redis.conf-style file. `set` returns NULL or an error. */
-struct directive {
-	const char *name;
-	const char *(*set)(struct config *cfg, const char *arg);
-	const char *arg;  /* the argument's name in --help */
-	const char *help; /* --help text; lines after the first are indented */
-};
-
-static const struct directive directives[] = {
-    {"port", set_port, "N", "TCP port to listen on (default 6379)"},
-    {"bind", set_bind, "ADDR",
-     "address to listen on: IPv4, IPv6 or a host name; * for any\n"
-     "IPv4 address, ::* for any IPv6 address (default 127.0.0.1)"},
-    {"loglevel", set_loglevel, "LEVEL",
-     "debug, verbose, notice or warning (default notice)"},
-    {"hz", set_hz, "N",
-     "timer frequency, calls per second; values outside 1-500 are\n"
-     "clamped, as Redis does (default 10)"},
-};
-
-#define NDIRECTIVES (sizeof(directives) / sizeof(directives[0]))
-
-static const struct directive *directive_find(const char *name)
-{
-	for (size_t i = 0; i < NDIRECTIVES; i++)
-		if (strcasecmp(name, directives[i].name) == 0)
-			return &directives[i];
-	return NULL;
+	cfg->protected_mode = true;
+	cfg->tcp_keepalive = 300;
+	cfg->tcp_backlog = 511;
 }
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: rkv-server [options]\n"
-		     "       rkv-server -v or --version\n"
-		     "       rkv-server -h or --help\n"
-		     "\n"
-		     "A single-threaded Redis-protocol server hosting one rkv "
-		     "node.\n"
-		     "\n"
-		     "Options (redis-server's names and defaults):\n");
-	for (size_t i = 0; i < NDIRECTIVES; i++) {
-		const struct directive *d = &directives[i];
-		char lhs[40];
-		const char *p = d->help;
-
-		snprintf(lhs, sizeof(lhs), "--%s %s", d->name, d->arg);
-		fprintf(out, "  %-18s", lhs);
-		for (;;) {
-			const char *nl = strchr(p, '\n');
-
-			if (!nl) {
-				fprintf(out, "%s\n", p);
-				break;
-			}
-			fprintf(out, "%.*s\n%20s", (int)(nl - p), p, "");
-			p = nl + 1;
-		}
-	}
-	fprintf(out, "\n"
-		     "Examples:\n"
-		     "  rkv-server --port 7777\n"
-		     "  rkv-server --bind 0.0.0.0 --loglevel verbose\n"
-		     "\n"
-		     "SIGTERM or SIGINT shuts the server down cleanly.\n");
+	fprintf(
+	    out,
+	    "Usage: rkv-server [/path/to/redis.conf] [options] [-]\n"
+	    "       rkv-server - (read config from stdin)\n"
+	    "       rkv-server -v or --version\n"
+	    "       rkv-server -h or --help\n"
+	    "\n"
+	    "A single-threaded Redis-protocol server hosting one rkv "
+	    "node.\n"
+	    "\n"
+	    "It reads redis.conf files as redis-server 7.0 does: every "
+	    "directive of\n"
+	    "Redis 7.0 is known, `include` works, and each --name value "
+	    "option is a\n"
+	    "directive line appended to the file. Directives rkv does not "
+	    "implement but\n"
+	    "whose value asks for nothing it lacks are accepted with a "
+	    "warning; values\n"
+	    "asking for a missing feature (appendonly yes, cluster-enabled "
+	    "yes, ...)\n"
+	    "are refused.\n"
+	    "\n"
+	    "Common options (redis-server's names and defaults):\n"
+	    "  --port N            TCP port to listen on (default 6379)\n"
+	    "  --bind ADDR...      addresses to listen on; a leading - makes "
+	    "one\n"
+	    "                      optional; * any IPv4, ::* any IPv6 "
+	    "(default * -::*)\n"
+	    "  --protected-mode B  yes: without requirepass, only loopback "
+	    "clients\n"
+	    "  --loglevel LEVEL    debug, verbose, notice or warning\n"
+	    "  --logfile PATH      append the log there (default: stdout)\n"
+	    "  --hz N              timer frequency, clamped to 1-500 "
+	    "(default 10)\n"
+	    "  --requirepass PASS  clients must AUTH first\n"
+	    "  --maxclients N      connection limit (default 10000)\n"
+	    "  --daemonize B       yes: fork into the background\n"
+	    "\n"
+	    "Examples:\n"
+	    "  rkv-server /etc/redis/redis.conf\n"
+	    "  rkv-server --port 7777\n"
+	    "  rkv-server redis.conf --port 7777 --loglevel verbose\n"
+	    "  echo 'port 7777' | rkv-server -\n"
+	    "\n"
+	    "SIGTERM or SIGINT shuts the server down cleanly.\n");
 }
 
-/* Parse the command line into cfg. Returns -1 to exit with status 0 (help,
- * version), 0 to run, 1 on an error (already reported on stderr). */
-static int parse_args(struct config *cfg, int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-		const struct directive *d;
-		const char *err;
+/* A growable string for the configuration text. */
+struct text {
+	char *p;
+	size_t len, cap;
+};
 
-		if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
+static void text_add(struct text *t, const char *s, size_t n)
+{
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 256;
+
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		t->p = realloc(t->p, cap);
+		if (!t->p) {
+			fprintf(stderr, "rkv-server: out of memory\n");
+			exit(1);
+		}
+		t->cap = cap;
+	}
+	memcpy(t->p + t->len, s, n);
+	t->len += n;
+	t->p[t->len] = '\0';
+}
+
+static void text_str(struct text *t, const char *s)
+{
+	text_add(t, s, strlen(s));
+}
+
+/* Append s quoted as Redis's sdscatrepr() does. */
+static void text_repr(struct text *t, const char *s)
+{
+	text_add(t, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[8];
+
+		switch (c) {
+		case '\\':
+		case '"':
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			text_add(t, esc, 2);
+			break;
+		case '\n':
+			text_add(t, "\\n", 2);
+			break;
+		case '\r':
+			text_add(t, "\\r", 2);
+			break;
+		case '\t':
+			text_add(t, "\\t", 2);
+			break;
+		case '\a':
+			text_add(t, "\\a", 2);
+			break;
+		case '\b':
+			text_add(t, "\\b", 2);
+			break;
+		default:
+			if (c >= 0x20 && c < 0x7f) {
+				text_add(t, (const char *)&c, 1);
+			} else {
+				snprintf(esc, sizeof(esc), "\\x%02x", c);
+				text_add(t, esc, 4);
+			}
+		}
+	}
+	text_add(t, "\"", 1);
+}
+
+/* The command line, as redis-server 7.0 reads it: an optional config file
+ * first (or "-" for stdin, first or last), then --name value... options
+ * turned into directive lines appended to the file's text. */
+struct cmdline {
+	const char *configfile;
+	bool from_stdin;
+	struct text options;
+};
+
+/* Returns -1 to exit with status 0 (help, version), 0 to run. */
+static int parse_args(struct cmdline *cl, int argc, char **argv)
+{
+	bool handled_last = true;
+	int j = 1;
+
+	memset(cl, 0, sizeof(*cl));
+	text_add(&cl->options, "", 0);
+	if (argc >= 2) {
+		const char *a = argv[1];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return -1;
 		}
-		if (!strcmp(opt, "-v") || !strcmp(opt, "--version")) {
+		if (!strcmp(a, "-v") || !strcmp(a, "--version")) {
 			printf("rkv-server v=%s (librkv %s)\n",
 			       RKV_VERSION_STRING, rkv_version());
 			return -1;
 		}
-		if (strncmp(opt, "--", 2) != 0) {
-			fprintf(stderr,
-				"rkv-server: unexpected argument '%s' "
-				"(configuration files are not supported yet; "
-				"see --help)\n",
-				opt);
-			return 1;
+		if (a[0] != '-') {
+			cl->configfile = a;
+			j = 2;
 		}
-		d = directive_find(opt + 2);
-		if (!d) {
-			fprintf(
-			    stderr,
-			    "rkv-server: unknown option '%s' (see --help)\n",
-			    opt);
-			return 1;
-		}
-		if (i + 1 >= argc) {
-			fprintf(stderr,
-				"rkv-server: option '%s' requires an argument "
-				"(%s)\n",
-				opt, d->arg);
-			return 1;
-		}
-		err = d->set(cfg, argv[++i]);
-		if (err) {
-			fprintf(stderr, "rkv-server: option '%s %s': %s\n", opt,
-				argv[i], err);
-			return 1;
+	}
+	for (; j < argc; j++) {
+		const char *a = argv[j];
+
+		if (a[0] == '-' && a[1] == '\0' && (j == 1 || j == argc - 1)) {
+			cl->from_stdin = true;
+		} else if (handled_last && a[0] == '-' && a[1] == '-') {
+			if (cl->options.len)
+				text_str(&cl->options, "\n");
+			text_str(&cl->options, a + 2);
+			text_str(&cl->options, " ");
+			if (!strchr(a, ' ')) {
+				/* Only the name: its value follows. A bare
+				 * --save (last, or before another option)
+				 * means save "", as Redis 7.0.1+. */
+				handled_last = false;
+				if (!strcasecmp(a, "--save") &&
+				    (j == argc - 1 ||
+				     (argv[j + 1][0] == '-' &&
+				      argv[j + 1][1] == '-'))) {
+					text_str(&cl->options, "\"\"");
+					handled_last = true;
+				}
+			}
+		} else {
+			text_repr(&cl->options, a);
+			text_str(&cl->options, " ");
+			handled_last = true;
 		}
 	}
 	return 0;
@@ -286,7 +301,9 @@ struct server {
 	pid_t pid;
 	rkv_node *node;
 	int epfd;
-	struct handle listener, timer, signals;
+	struct handle listeners[MAX_LISTENERS];
+	int nlisteners;
+	struct handle timer, signals;
 	struct client *clients;
 	struct client *to_close;
 	bool accept_paused;
@@ -326,6 +343,17 @@ static void log_line(const struct server *srv, rkv_log_level level,
 	off = strftime(when, sizeof(when), "%d %b %Y %H:%M:%S.", &tm);
 	snprintf(when + off, sizeof(when) - off, "%03d",
 		 (int)(ts.tv_nsec / 1000000));
+	if (srv->cfg.logfile[0]) {
+		/* Opened per line, as Redis: log rotation just works. */
+		FILE *fp = fopen(srv->cfg.logfile, "a");
+
+		if (!fp)
+			return;
+		fprintf(fp, "%d:M %s %c %s\n", (int)srv->pid, when, marker[lvl],
+			msg);
+		fclose(fp);
+		return;
+	}
 	printf("%d:M %s %c %s\n", (int)srv->pid, when, marker[lvl], msg);
 	fflush(stdout);
 }
@@ -414,13 +442,85 @@ static void format_addr(const struct sockaddr *sa, socklen_t len, char *out,
 		 serv);
 }
 
+/* Redis's connIsLocal(): a loopback peer. */
+static bool peer_is_local(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+		const uint8_t *b = in6->sin6_addr.s6_addr;
+
+		if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+			return true;
+		return IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && b[12] == 127;
+	}
+	return sa->sa_family == AF_UNIX;
+}
+
+/* protected-mode yes without a password: only loopback clients, the others
+ * get Redis 7.0's DENIED error and are closed. Returns true if refused. */
+static bool protected_mode_refuses(struct server *srv, int fd,
+				   const struct sockaddr *sa)
+{
+	static const char err[] =
+	    "-DENIED Redis is running in protected mode because protected "
+	    "mode is enabled and no password is set for the default user. "
+	    "In this mode connections are only accepted from the loopback "
+	    "interface. If you want to connect from external computers to "
+	    "Redis you may adopt one of the following solutions: 1) Just "
+	    "disable protected mode sending the command 'CONFIG SET "
+	    "protected-mode no' from the loopback interface by connecting to "
+	    "Redis from the same host the server is running, however MAKE "
+	    "SURE Redis is not publicly accessible from internet if you do "
+	    "so. Use CONFIG REWRITE to make this change permanent. 2) "
+	    "Alternatively you can just disable the protected mode by "
+	    "editing the Redis configuration file, and setting the protected "
+	    "mode option to 'no', and then restarting the server. 3) If you "
+	    "started the server manually just for testing, restart it with "
+	    "the '--protected-mode no' option. 4) Setup a an authentication "
+	    "password for the default user. NOTE: You only need to do one of "
+	    "the above things in order for the server to start accepting "
+	    "connections from the outside.\r\n";
+
+	if (!srv->cfg.protected_mode || srv->cfg.has_password ||
+	    peer_is_local(sa))
+		return false;
+	/* Best effort, as Redis: the client may already be gone. */
+	if (write(fd, err, sizeof(err) - 1) < 0) {
+	}
+	close(fd);
+	return true;
+}
+
+/* Redis's anetKeepAlive(). Best effort. */
+static void set_keepalive(int fd, int interval)
+{
+	int one = 1, idle = interval, intvl = interval / 3, cnt = 3;
+
+	if (interval <= 0)
+		return;
+	if (intvl == 0)
+		intvl = 1;
+	(void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+}
+
 static void client_new(struct server *srv, int fd, const struct sockaddr *sa,
 		       socklen_t salen)
 {
-	struct client *c = calloc(1, sizeof(*c));
+	struct client *c;
 	struct epoll_event ev = {.events = EPOLLIN};
 	int one = 1, rc;
 
+	if (protected_mode_refuses(srv, fd, sa))
+		return;
+	c = calloc(1, sizeof(*c));
 	if (!c) {
 		server_log(srv, RKV_LOG_WARNING,
 			   "Out of memory accepting a client");
@@ -432,6 +532,7 @@ static void client_new(struct server *srv, int fd, const struct sockaddr *sa,
 	c->h.fd = fd;
 	/* Best effort, as Redis: a failure only costs latency. */
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	set_keepalive(fd, srv->cfg.tcp_keepalive);
 	rc = rkv_conn_new(srv->node, &c->conn, c);
 	if (rc < 0) {
 		server_log(srv, RKV_LOG_WARNING,
@@ -609,7 +710,7 @@ static int watch_fd(struct server *srv, struct handle *h)
 
 /* Open a non-blocking listening socket for one address. Returns the fd, or
  * -1 with errno set and *step naming the call that failed. */
-static int listen_on(const struct addrinfo *ai, const char **step)
+static int listen_on(const struct addrinfo *ai, int backlog, const char **step)
 {
 	int fd, one = 1, saved;
 
@@ -630,7 +731,7 @@ static int listen_on(const struct addrinfo *ai, const char **step)
 	if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0)
 		goto fail;
 	*step = "listen";
-	if (listen(fd, TCP_BACKLOG) < 0)
+	if (listen(fd, backlog) < 0)
 		goto fail;
 	return fd;
 fail:
@@ -640,14 +741,25 @@ fail:
 	return -1;
 }
 
-/* Listen on cfg.bind:cfg.port (the first address that works, as Redis).
- * Returns 0 or -1 (logged). */
-static int listen_tcp(struct server *srv)
+/* errno values for which an optional ("-" prefixed) bind address is
+ * skipped, as Redis's listenToPort(). */
+static bool bind_optional_errno(int e)
+{
+	return e == ENOPROTOOPT || e == EPROTONOSUPPORT ||
+	       e == ESOCKTNOSUPPORT || e == EPFNOSUPPORT || e == EAFNOSUPPORT ||
+	       e == EADDRNOTAVAIL;
+}
+
+/* Listen on one bind address (the first resolved address that works).
+ * Returns the fd, -2 for an optional address that is unavailable, or -1
+ * (logged). */
+static int listen_addr(struct server *srv, const char *addr)
 {
 	struct addrinfo hints = {0}, *res = NULL;
-	const char *host = srv->cfg.bind;
-	char port[16], err[256];
-	int rv;
+	bool optional = addr[0] == '-';
+	const char *host = optional ? addr + 1 : addr;
+	char port[16], err[256] = "no address";
+	int rv, fd = -1, saved = 0;
 
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -661,33 +773,71 @@ static int listen_tcp(struct server *srv)
 	}
 	snprintf(port, sizeof(port), "%d", srv->cfg.port);
 	rv = getaddrinfo(host, port, &hints, &res);
-	if (rv != 0)
+	if (rv != 0) {
 		snprintf(err, sizeof(err), "%s", gai_strerror(rv));
+		saved = rv == EAI_FAMILY ? EAFNOSUPPORT : EADDRNOTAVAIL;
+	}
 	for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
 		const char *step;
 
-		srv->listener.fd = listen_on(ai, &step);
-		if (srv->listener.fd >= 0)
+		fd = listen_on(ai, srv->cfg.tcp_backlog, &step);
+		if (fd >= 0)
 			break;
+		saved = errno;
 		snprintf(err, sizeof(err), "%s: %s", step, strerror(errno));
 	}
 	if (res)
 		freeaddrinfo(res);
-	if (srv->listener.fd < 0) {
-		server_log(srv, RKV_LOG_WARNING,
-			   "Warning: Could not create server TCP listening "
-			   "socket %s:%d: %s",
-			   srv->cfg.bind, srv->cfg.port, err);
-		server_log(srv, RKV_LOG_WARNING,
-			   "Failed listening on port %d (TCP), aborting.",
-			   srv->cfg.port);
+	if (fd >= 0)
+		return fd;
+	if (optional && bind_optional_errno(saved))
+		return -2;
+	server_log(srv, RKV_LOG_WARNING,
+		   "Warning: Could not create server TCP listening socket "
+		   "%s:%d: %s",
+		   host ? host : (hints.ai_family == AF_INET6 ? "::*" : "*"),
+		   srv->cfg.port, err);
+	return -1;
+}
+
+/* Listen on every address of `bind` at `port`, as Redis: a "-" prefix
+ * makes an address optional. Returns 0 or -1 (logged). */
+static int listen_tcp(struct server *srv)
+{
+	char **addrs;
+	size_t n;
+
+	if (rkv_config_split(srv->cfg.bind, strlen(srv->cfg.bind), &addrs, &n) <
+	    0)
 		return -1;
+	if (n == 0)
+		server_log(srv, RKV_LOG_WARNING,
+			   "No bind address: not listening on TCP");
+	for (size_t i = 0; i < n && srv->nlisteners < MAX_LISTENERS; i++) {
+		int fd = listen_addr(srv, addrs[i]);
+		struct handle *h;
+
+		if (fd == -2)
+			continue;
+		if (fd < 0) {
+			server_log(srv, RKV_LOG_WARNING,
+				   "Failed listening on port %d (TCP), "
+				   "aborting.",
+				   srv->cfg.port);
+			rkv_config_split_free(addrs, n);
+			return -1;
+		}
+		h = &srv->listeners[srv->nlisteners++];
+		h->kind = H_LISTEN;
+		h->fd = fd;
+		if (watch_fd(srv, h) < 0) {
+			server_log(srv, RKV_LOG_WARNING, "epoll_ctl: %s",
+				   strerror(errno));
+			rkv_config_split_free(addrs, n);
+			return -1;
+		}
 	}
-	if (watch_fd(srv, &srv->listener) < 0) {
-		server_log(srv, RKV_LOG_WARNING, "epoll_ctl: %s",
-			   strerror(errno));
-		return -1;
-	}
+	rkv_config_split_free(addrs, n);
 	return 0;
 }
 
@@ -695,19 +845,21 @@ static int listen_tcp(struct server *srv)
  * next tick, instead of spinning on a socket that stays readable. */
 static void accept_pause(struct server *srv, bool pause)
 {
-	struct epoll_event ev = {.events = pause ? 0 : EPOLLIN,
-				 .data.ptr = &srv->listener};
+	for (int i = 0; i < srv->nlisteners; i++) {
+		struct epoll_event ev = {.events = pause ? 0 : EPOLLIN,
+					 .data.ptr = &srv->listeners[i]};
 
-	if (epoll_ctl(srv->epfd, EPOLL_CTL_MOD, srv->listener.fd, &ev) == 0)
-		srv->accept_paused = pause;
+		epoll_ctl(srv->epfd, EPOLL_CTL_MOD, srv->listeners[i].fd, &ev);
+	}
+	srv->accept_paused = pause;
 }
 
-static void accept_clients(struct server *srv)
+static void accept_clients(struct server *srv, struct handle *listener)
 {
 	for (int i = 0; i < MAX_ACCEPTS_PER_EVENT; i++) {
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof(ss);
-		int fd = accept4(srv->listener.fd, (struct sockaddr *)&ss, &len,
+		int fd = accept4(listener->fd, (struct sockaddr *)&ss, &len,
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
@@ -727,6 +879,8 @@ static void accept_clients(struct server *srv)
 	}
 }
 
+static void config_refresh(struct server *srv);
+
 static void on_timer(struct server *srv)
 {
 	uint64_t expirations;
@@ -739,6 +893,7 @@ static void on_timer(struct server *srv)
 	rkv_node_tick(srv->node, clock_ms(CLOCK_MONOTONIC));
 	if (srv->accept_paused)
 		accept_pause(srv, false);
+	config_refresh(srv);
 }
 
 static void on_signal(struct server *srv)
@@ -751,6 +906,548 @@ static void on_signal(struct server *srv)
 			   si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
 		srv->shutdown = true;
 	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* Configuration file                                                     */
+/* ---------------------------------------------------------------------- */
+
+/* The host's view of the directives it acts on, read back from the node
+ * (after loading, and every tick: CONFIG SET changes loglevel, hz,
+ * protected-mode, requirepass, tcp-keepalive at runtime). */
+static void timer_set_rate(struct server *srv, int hz);
+
+static void config_refresh(struct server *srv)
+{
+	struct config *cfg = &srv->cfg;
+	char v[PATH_MAX];
+	int hz;
+
+	if (rkv_node_config_get(srv->node, "port", v, sizeof(v)) >= 0)
+		cfg->port = atoi(v);
+	rkv_node_config_get(srv->node, "bind", cfg->bind, sizeof(cfg->bind));
+	if (rkv_node_config_get(srv->node, "loglevel", v, sizeof(v)) >= 0) {
+		static const char *const names[] = {"debug", "verbose",
+						    "notice", "warning"};
+
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(v, names[i]))
+				cfg->verbosity = (rkv_log_level)i;
+	}
+	rkv_node_config_get(srv->node, "logfile", cfg->logfile,
+			    sizeof(cfg->logfile));
+	rkv_node_config_get(srv->node, "pidfile", cfg->pidfile,
+			    sizeof(cfg->pidfile));
+	if (rkv_node_config_get(srv->node, "daemonize", v, sizeof(v)) >= 0)
+		cfg->daemonize = !strcmp(v, "yes");
+	if (rkv_node_config_get(srv->node, "protected-mode", v, sizeof(v)) >= 0)
+		cfg->protected_mode = !strcmp(v, "yes");
+	cfg->has_password =
+	    rkv_node_config_get(srv->node, "requirepass", NULL, 0) > 0;
+	if (rkv_node_config_get(srv->node, "tcp-keepalive", v, sizeof(v)) >= 0)
+		cfg->tcp_keepalive = atoi(v);
+	if (rkv_node_config_get(srv->node, "tcp-backlog", v, sizeof(v)) >= 0)
+		cfg->tcp_backlog = atoi(v);
+	if (rkv_node_config_get(srv->node, "hz", v, sizeof(v)) >= 0) {
+		hz = atoi(v); /* already clamped to 1..500 by the node */
+		if (hz != cfg->hz) {
+			cfg->hz = hz;
+			if (srv->timer.fd >= 0)
+				timer_set_rate(srv, hz);
+		}
+	}
+}
+
+/* Warnings met while loading (directives accepted but not implemented),
+ * logged once the log file is known. */
+struct warnings {
+	char **msg;
+	rkv_log_level *level;
+	size_t n;
+};
+
+static void warn_add_level(struct warnings *w, rkv_log_level level,
+			   const char *msg)
+{
+	char **nv = realloc(w->msg, (w->n + 1) * sizeof(*nv));
+	rkv_log_level *nl;
+
+	if (!nv)
+		return;
+	w->msg = nv;
+	nl = realloc(w->level, (w->n + 1) * sizeof(*nl));
+	if (!nl)
+		return;
+	w->level = nl;
+	w->msg[w->n] = strdup(msg);
+	w->level[w->n] = level;
+	if (w->msg[w->n])
+		w->n++;
+}
+
+static void warn_add(struct warnings *w, const char *msg)
+{
+	warn_add_level(w, RKV_LOG_WARNING, msg);
+}
+
+/* Redis's loaderr block, on stderr, then exit 1. `option` names the
+ * command line option the line came from, if it did. */
+static __attribute__((noreturn)) void
+config_fatal(int linenum, const char *line, const char *err, const char *option)
+{
+	fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (rkv-server %s) ***\n",
+		RKV_VERSION_STRING);
+	if (line) {
+		fprintf(stderr, "Reading the configuration file, at line %d\n",
+			linenum);
+		fprintf(stderr, ">>> '%s'\n", line);
+	}
+	fprintf(stderr, "%s\n", err);
+	if (option)
+		fprintf(stderr, "(from the command line option --%s)\n",
+			option);
+	exit(1);
+}
+
+struct loader {
+	struct server *srv;
+	struct warnings warnings;
+	int depth;
+};
+
+static void load_file(struct loader *ld, const char *path);
+
+/* What the host itself checks or does when a directive is set, as Redis
+ * does while loading (dir changes the working directory at once). Returns
+ * NULL or an error for the fatal block. */
+static const char *host_directive(struct loader *ld, const char *name,
+				  char **args, size_t nargs)
+{
+	static char msg[PATH_MAX + 64];
+	rkv_node *node = ld->srv->node;
+	const char *canon = name;
+
+	rkv_config_describe(name, &canon, NULL, NULL, NULL);
+	if (!strcmp(canon, "dir") && nargs == 1) {
+		char cwd[PATH_MAX];
+		const char *argv1[1] = {cwd};
+
+		if (chdir(args[0]) < 0) {
+			snprintf(msg, sizeof(msg), "%s", strerror(errno));
+			return msg;
+		}
+		/* CONFIG GET dir shows the absolute directory. */
+		if (getcwd(cwd, sizeof(cwd)))
+			rkv_node_config_set(node, "dir", argv1, 1, NULL, 0);
+	} else if (!strcmp(canon, "unixsocket") && nargs == 1 && args[0][0]) {
+		return "rkv-server does not support unix sockets yet";
+	} else if (!strcmp(canon, "syslog-enabled") && nargs == 1 &&
+		   !strcasecmp(args[0], "yes")) {
+		warn_add(&ld->warnings,
+			 "syslog-enabled yes is not supported by rkv-server "
+			 "yet; logging to the log file (or stdout) only");
+	} else if (!strcmp(canon, "supervised") && nargs == 1 &&
+		   strcasecmp(args[0], "no")) {
+		warn_add(&ld->warnings,
+			 "supervised is not supported by rkv-server yet; "
+			 "running unsupervised");
+	}
+	return NULL;
+}
+
+/* Process a configuration text as Redis's loadServerConfigFromString():
+ * one directive per line, '#' comments, blank lines skipped. Lines from
+ * `options_line` on came from the command line. Exits on any error. */
+static void load_text(struct loader *ld, char *text, int options_line)
+{
+	char *p = text;
+	int linenum = 0;
+
+	while (p) {
+		char *nl = strchr(p, '\n');
+		char *line = p, *end;
+		char **argv;
+		size_t argc;
+		char err[512];
+		int rc;
+
+		p = nl ? nl + 1 : NULL;
+		if (nl)
+			*nl = '\0';
+		linenum++;
+		/* sdstrim(line, " \t\r\n") */
+		while (*line == ' ' || *line == '\t' || *line == '\r')
+			line++;
+		end = line + strlen(line);
+		while (end > line &&
+		       (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+			*--end = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		rc = rkv_config_split(line, strlen(line), &argv, &argc);
+		if (rc == RKV_ERR_NOMEM) {
+			fprintf(stderr, "rkv-server: out of memory\n");
+			exit(1);
+		}
+		if (rc < 0)
+			config_fatal(linenum, line,
+				     "Unbalanced quotes in configuration line",
+				     NULL);
+		if (argc == 0) {
+			rkv_config_split_free(argv, argc);
+			continue;
+		}
+		for (char *c = argv[0]; *c; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c - 'A' + 'a');
+		if (!strcmp(argv[0], "include") && argc == 2) {
+			load_file(ld, argv[1]);
+			rkv_config_split_free(argv, argc);
+			continue;
+		}
+		rc = rkv_node_config_set(ld->srv->node, argv[0],
+					 (const char *const *)argv + 1,
+					 argc - 1, err, sizeof(err));
+		if (rc >= 0) {
+			const char *herr =
+			    host_directive(ld, argv[0], argv + 1, argc - 1);
+
+			if (herr)
+				config_fatal(linenum, line, herr, NULL);
+		}
+		if (rc < 0)
+			config_fatal(
+			    linenum, line,
+			    rc == RKV_ERR_NOMEM ? "out of memory" : err,
+			    options_line && linenum >= options_line ? argv[0]
+								    : NULL);
+		if (rc == RKV_CONFIG_UNSUPPORTED) {
+			/* At its default value it changes nothing: only
+			 * worth a verbose line. */
+			const char *def = "";
+			char cur[256];
+
+			rkv_config_describe(argv[0], NULL, NULL, NULL, &def);
+			rkv_node_config_get(ld->srv->node, argv[0], cur,
+					    sizeof(cur));
+			warn_add_level(&ld->warnings,
+				       strcmp(cur, def) ? RKV_LOG_WARNING
+							: RKV_LOG_VERBOSE,
+				       err);
+		}
+		rkv_config_split_free(argv, argc);
+	}
+}
+
+static void read_stream(FILE *fp, struct text *t)
+{
+	char buf[4096];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		text_add(t, buf, n);
+}
+
+static __attribute__((noreturn)) void open_failed(struct loader *ld,
+						  const char *path)
+{
+	char msg[PATH_MAX + 128];
+
+	snprintf(msg, sizeof(msg),
+		 "Fatal error, can't open config file '%s': %s", path,
+		 strerror(errno));
+	log_line(ld->srv, RKV_LOG_WARNING, msg);
+	exit(1);
+}
+
+/* An included file (or pattern: matching no file is fine, as Redis). */
+static void load_file(struct loader *ld, const char *path)
+{
+	struct text t = {0};
+	FILE *fp;
+
+	if (++ld->depth > 32) {
+		fprintf(stderr,
+			"rkv-server: include nesting too deep at '%s'\n", path);
+		exit(1);
+	}
+	text_add(&t, "", 0);
+	if (strpbrk(path, "*?[")) {
+		glob_t g;
+
+		if (glob(path, 0, NULL, &g) == 0) {
+			for (size_t i = 0; i < g.gl_pathc; i++) {
+				fp = fopen(g.gl_pathv[i], "r");
+				if (!fp)
+					open_failed(ld, g.gl_pathv[i]);
+				read_stream(fp, &t);
+				fclose(fp);
+			}
+			globfree(&g);
+		}
+	} else {
+		fp = fopen(path, "r");
+		if (!fp)
+			open_failed(ld, path);
+		read_stream(fp, &t);
+		fclose(fp);
+	}
+	load_text(ld, t.p, 0);
+	free(t.p);
+	ld->depth--;
+}
+
+/* Load the configuration as redis-server 7.0: the file, then stdin, then
+ * the command line options, as one text. Exits on any error. */
+static void load_config(struct server *srv, struct cmdline *cl)
+{
+	struct loader ld = {.srv = srv};
+	struct text t = {0};
+	char cwd[PATH_MAX];
+	int options_line = 1;
+
+	text_add(&t, "", 0);
+	/* Before any dir directive: CONFIG GET dir shows where we run. */
+	if (getcwd(cwd, sizeof(cwd))) {
+		const char *argv1[1] = {cwd};
+
+		rkv_node_config_set(srv->node, "dir", argv1, 1, NULL, 0);
+	}
+	if (cl->configfile) {
+		FILE *fp = fopen(cl->configfile, "r");
+
+		if (!fp)
+			open_failed(&ld, cl->configfile);
+		read_stream(fp, &t);
+		fclose(fp);
+	}
+	if (cl->from_stdin) {
+		log_line(srv, RKV_LOG_WARNING, "Reading config from stdin");
+		read_stream(stdin, &t);
+	}
+	if (cl->options.len) {
+		for (size_t i = 0; i < t.len; i++)
+			if (t.p[i] == '\n')
+				options_line++;
+		options_line++;
+		text_add(&t, "\n", 1);
+		text_add(&t, cl->options.p, cl->options.len);
+	} else {
+		options_line = 0;
+	}
+	load_text(&ld, t.p, options_line);
+	free(t.p);
+	config_refresh(srv);
+	/* As Redis, once every line is read: the log file must open. */
+	if (srv->cfg.logfile[0]) {
+		FILE *fp = fopen(srv->cfg.logfile, "a");
+		char msg[PATH_MAX + 64];
+
+		if (!fp) {
+			snprintf(msg, sizeof(msg),
+				 "Can't open the log file: %s",
+				 strerror(errno));
+			config_fatal(0, NULL, msg, NULL);
+		}
+		fclose(fp);
+	}
+	for (size_t i = 0; i < ld.warnings.n; i++) {
+		log_line(srv, ld.warnings.level[i], ld.warnings.msg[i]);
+		free(ld.warnings.msg[i]);
+	}
+	free(ld.warnings.msg);
+	free(ld.warnings.level);
+}
+
+/* CONFIG REWRITE: the node rewrites the file's text, the host writes it
+ * to a temporary file in the same directory and renames it over. */
+static int on_config_rewrite(rkv_node *node, char *err, size_t errlen,
+			     void *user_data)
+{
+	struct server *srv = user_data;
+	const char *path = srv->cfg.configfile;
+	struct text old = {0};
+	char tmp[PATH_MAX + 64], *out = NULL;
+	size_t outlen = 0;
+	struct stat st;
+	FILE *fp;
+	int fd, rc;
+	mode_t mode = 0644;
+
+	text_add(&old, "", 0);
+	fp = fopen(path, "r");
+	if (fp) {
+		read_stream(fp, &old);
+		fclose(fp);
+		if (stat(path, &st) == 0)
+			mode = st.st_mode & 07777;
+	} else if (errno != ENOENT) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		free(old.p);
+		return -1;
+	}
+	rc = rkv_node_config_rewrite(node, old.p, old.len, &out, &outlen);
+	free(old.p);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s", rkv_strerror(rc));
+		return -1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp-rewrite-%d", path, (int)srv->pid);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		goto fail;
+	for (size_t off = 0; off < outlen;) {
+		ssize_t n = write(fd, out + off, outlen - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail_fd;
+		}
+		off += (size_t)n;
+	}
+	if (fchmod(fd, mode) < 0 || fsync(fd) < 0)
+		goto fail_fd;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail_fd;
+	}
+	if (rename(tmp, path) < 0)
+		goto fail_unlink;
+	rkv_node_config_free_text(node, out);
+	return 0;
+fail_fd:
+	if (fd >= 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+	}
+fail_unlink : {
+	int saved = errno;
+
+	unlink(tmp);
+	errno = saved;
+}
+fail:
+	snprintf(err, errlen, "%s", strerror(errno));
+	rkv_node_config_free_text(node, out);
+	return -1;
+}
+
+/* Redis's adjustOpenFilesLimit(): room for maxclients plus the reserved
+ * descriptors, raising the soft limit if needed, else lowering
+ * maxclients. */
+static void adjust_open_files(struct server *srv)
+{
+	char v[32];
+	long long maxclients;
+	rlim_t need;
+	struct rlimit lim;
+
+	if (rkv_node_config_get(srv->node, "maxclients", v, sizeof(v)) < 0)
+		return;
+	maxclients = atoll(v);
+	need = (rlim_t)maxclients + RESERVED_FDS;
+	if (getrlimit(RLIMIT_NOFILE, &lim) < 0) {
+		server_log(srv, RKV_LOG_WARNING,
+			   "Unable to obtain the current NOFILE limit (%s), "
+			   "assuming 1024 and setting the max clients "
+			   "configuration accordingly.",
+			   strerror(errno));
+		lim.rlim_cur = 1024;
+	} else if (lim.rlim_cur >= need) {
+		return;
+	} else {
+		struct rlimit want = lim;
+		int saved;
+
+		want.rlim_cur = need;
+		if (want.rlim_max < need)
+			want.rlim_max = need;
+		if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+			return;
+		saved = errno;
+		want.rlim_cur = want.rlim_max = lim.rlim_max;
+		if (lim.rlim_max > lim.rlim_cur &&
+		    setrlimit(RLIMIT_NOFILE, &want) == 0)
+			lim.rlim_cur = lim.rlim_max;
+		server_log(srv, RKV_LOG_WARNING,
+			   "Server can't set maximum open files to %llu "
+			   "because of OS error: %s.",
+			   (unsigned long long)need, strerror(saved));
+	}
+	if (lim.rlim_cur <= RESERVED_FDS) {
+		server_log(srv, RKV_LOG_WARNING,
+			   "Your current 'ulimit -n' of %llu is not enough "
+			   "for the server to start. Please increase your "
+			   "open file limit to at least %llu. Exiting.",
+			   (unsigned long long)lim.rlim_cur,
+			   (unsigned long long)need);
+		exit(1);
+	}
+	snprintf(v, sizeof(v), "%llu",
+		 (unsigned long long)(lim.rlim_cur - RESERVED_FDS));
+	{
+		const char *argv1[1] = {v};
+
+		rkv_node_config_set(srv->node, "maxclients", argv1, 1, NULL, 0);
+	}
+	server_log(srv, RKV_LOG_WARNING,
+		   "Current maximum open files is %llu. maxclients has been "
+		   "reduced to %s to compensate for low ulimit. If you need "
+		   "higher maxclients increase 'ulimit -n'.",
+		   (unsigned long long)lim.rlim_cur, v);
+}
+
+/* daemonize yes: fork, the parent exits, the child leaves the terminal,
+ * as Redis's daemonize(). */
+static void daemonize(struct server *srv)
+{
+	int fd;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		server_log(srv, RKV_LOG_WARNING, "fork: %s", strerror(errno));
+		exit(1);
+	}
+	if (pid > 0)
+		exit(0);
+	setsid();
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	srv->pid = getpid();
+}
+
+static const char *pidfile_path(const struct server *srv)
+{
+	if (srv->cfg.pidfile[0])
+		return srv->cfg.pidfile;
+	/* Redis's CONFIG_DEFAULT_PID_FILE, used when daemonized. */
+	return srv->cfg.daemonize ? "/var/run/redis.pid" : NULL;
+}
+
+static void create_pidfile(struct server *srv)
+{
+	const char *path = pidfile_path(srv);
+	FILE *fp;
+
+	if (!path)
+		return;
+	fp = fopen(path, "w");
+	if (!fp) {
+		server_log(srv, RKV_LOG_WARNING, "Failed to write PID file: %s",
+			   strerror(errno));
+		return;
+	}
+	fprintf(fp, "%d\n", (int)srv->pid);
+	fclose(fp);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -776,6 +1473,8 @@ static int create_node(struct server *srv)
 	rkv_callbacks_set_log(cbs, on_log);
 	rkv_callbacks_set_event(cbs, on_event);
 	rkv_callbacks_set_clock(cbs, on_clock);
+	if (srv->cfg.configfile)
+		rkv_callbacks_set_config_rewrite(cbs, on_config_rewrite);
 	rc = rkv_options_new(&opts);
 	if (rc == 0) {
 		rkv_options_set_seed(opts, seed);
@@ -806,18 +1505,26 @@ static int setup_signals(struct server *srv)
 	return watch_fd(srv, &srv->signals);
 }
 
-static int setup_timer(struct server *srv)
+static void timer_set_rate(struct server *srv, int hz)
 {
-	long period_ns = 1000000000L / srv->cfg.hz;
+	long period_ns = 1000000000L / (hz > 0 ? hz : 10);
 	struct itimerspec its = {
 	    .it_interval = {period_ns / 1000000000L, period_ns % 1000000000L},
 	    .it_value = {period_ns / 1000000000L, period_ns % 1000000000L},
 	};
 
+	if (timerfd_settime(srv->timer.fd, 0, &its, NULL) < 0)
+		server_log(srv, RKV_LOG_WARNING, "timerfd_settime: %s",
+			   strerror(errno));
+}
+
+static int setup_timer(struct server *srv)
+{
 	srv->timer.fd =
 	    timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (srv->timer.fd < 0 || timerfd_settime(srv->timer.fd, 0, &its, NULL))
+	if (srv->timer.fd < 0)
 		return -1;
+	timer_set_rate(srv, srv->cfg.hz);
 	return watch_fd(srv, &srv->timer);
 }
 
@@ -841,7 +1548,7 @@ static int run(struct server *srv)
 
 			switch (h->kind) {
 			case H_LISTEN:
-				accept_clients(srv);
+				accept_clients(srv, h);
 				break;
 			case H_TIMER:
 				on_timer(srv);
@@ -869,8 +1576,9 @@ static void teardown(struct server *srv)
 	srv->to_close = NULL;
 	rkv_node_free(srv->node);
 	srv->node = NULL;
-	if (srv->listener.fd >= 0)
-		close(srv->listener.fd);
+	for (int i = 0; i < srv->nlisteners; i++)
+		close(srv->listeners[i].fd);
+	srv->nlisteners = 0;
 	if (srv->timer.fd >= 0)
 		close(srv->timer.fd);
 	if (srv->signals.fd >= 0)
@@ -883,31 +1591,52 @@ int main(int argc, char **argv)
 {
 	struct server srv = {
 	    .epfd = -1,
-	    .listener = {H_LISTEN, -1},
 	    .timer = {H_TIMER, -1},
 	    .signals = {H_SIGNAL, -1},
 	};
+	struct cmdline cl;
+	const char *pidfile;
 	int rc;
 
 	config_init(&srv.cfg);
-	rc = parse_args(&srv.cfg, argc, argv);
+	rc = parse_args(&cl, argc, argv);
 	if (rc)
-		return rc < 0 ? 0 : 1;
+		return 0;
 	srv.pid = getpid();
+	if (cl.configfile) {
+		char abs[PATH_MAX];
+
+		/* CONFIG REWRITE writes here even after `dir` moved us. */
+		srv.cfg.configfile =
+		    strdup(realpath(cl.configfile, abs) ? abs : cl.configfile);
+		if (!srv.cfg.configfile)
+			return 1;
+	}
+	if (create_node(&srv) < 0)
+		return 1;
+	load_config(&srv, &cl);
+	free(cl.options.p);
+	if (srv.cfg.daemonize)
+		daemonize(&srv);
 	server_log(&srv, RKV_LOG_WARNING,
 		   "rkv-server version=%s, librkv=%s, bits=%d, pid=%d, just "
 		   "started",
 		   RKV_VERSION_STRING, rkv_version(), (int)sizeof(long) * 8,
 		   (int)srv.pid);
+	if (cl.configfile || cl.from_stdin)
+		server_log(&srv, RKV_LOG_WARNING, "Configuration loaded");
+	else
+		server_log(&srv, RKV_LOG_WARNING,
+			   "Warning: no config file specified, using the "
+			   "default config. In order to specify a config file "
+			   "use %s /path/to/redis.conf",
+			   argv[0]);
+	adjust_open_files(&srv);
 
 	srv.epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (srv.epfd < 0 || setup_signals(&srv) < 0 || setup_timer(&srv) < 0) {
 		server_log(&srv, RKV_LOG_WARNING, "Initializing: %s",
 			   strerror(errno));
-		teardown(&srv);
-		return 1;
-	}
-	if (create_node(&srv) < 0) {
 		teardown(&srv);
 		return 1;
 	}
@@ -918,14 +1647,21 @@ int main(int argc, char **argv)
 		teardown(&srv);
 		return 1;
 	}
+	create_pidfile(&srv);
+	pidfile = pidfile_path(&srv);
 	server_log(&srv, RKV_LOG_NOTICE, "Ready to accept connections tcp");
 
 	rc = run(&srv);
 	if (rc == 0)
 		server_log(&srv, RKV_LOG_WARNING, "User requested shutdown...");
+	if (pidfile) {
+		server_log(&srv, RKV_LOG_NOTICE, "Removing the pid file.");
+		unlink(pidfile);
+	}
 	teardown(&srv);
 	if (rc == 0)
 		server_log(&srv, RKV_LOG_WARNING,
 			   "Redis is now ready to exit, bye bye...");
+	free(srv.cfg.configfile);
 	return rc == 0 ? 0 : 1;
 }

@@ -228,6 +228,18 @@ typedef int64_t (*rkv_clock_cb)(rkv_node *node, void *user_data);
 typedef void (*rkv_keyspace_cb)(rkv_node *node, int db, const char *key,
 				size_t klen, void *user_data);
 
+/* CONFIG REWRITE: the host owns the configuration file. It reads the file,
+ * passes its text to rkv_node_config_rewrite(), writes the result back
+ * atomically (a temporary file renamed over the old one) and returns 0; on
+ * failure it returns a negative value and writes the reason (as strerror()
+ * words it: "Permission denied") into err[0..errlen), which the client sees
+ * as "ERR Rewriting config file: <reason>". Without this callback CONFIG
+ * REWRITE replies "ERR The server is running without a config file". The
+ * callback may call rkv_node_config_rewrite() and rkv_node_config_get() on
+ * the node, nothing else. */
+typedef int (*rkv_config_rewrite_cb)(rkv_node *node, char *err, size_t errlen,
+				     void *user_data);
+
 /* Create an empty callbacks set in *out, allocated with malloc (it is a
  * short-lived construction object, copied by rkv_node_new()).
  * Returns 0, RKV_ERR_INVALID (out is NULL) or RKV_ERR_NOMEM. */
@@ -256,6 +268,10 @@ RKV_API void rkv_callbacks_set_clock(rkv_callbacks *cbs, rkv_clock_cb cb);
 
 /* Set the keyspace-change callback (optional). */
 RKV_API void rkv_callbacks_set_keyspace(rkv_callbacks *cbs, rkv_keyspace_cb cb);
+
+/* Set the CONFIG REWRITE callback (optional; see rkv_config_rewrite_cb). */
+RKV_API void rkv_callbacks_set_config_rewrite(rkv_callbacks *cbs,
+					      rkv_config_rewrite_cb cb);
 
 /* ------------------------------------------------------------------------ */
 /* Options                                                                  */
@@ -330,6 +346,110 @@ RKV_API int rkv_node_tick(rkv_node *node, int64_t now_ms);
 
 /* The user_data the node was created with. */
 RKV_API void *rkv_node_user_data(const rkv_node *node);
+
+/* ------------------------------------------------------------------------ */
+/* Configuration                                                            */
+/* ------------------------------------------------------------------------ */
+
+/* Every directive of Redis 7.0's redis.conf is known to the node (aliases
+ * such as slave-read-only / replica-read-only included), with Redis's
+ * types, units, defaults and error messages. Each belongs to a class: */
+typedef enum rkv_config_class {
+	/* The library acts on it (databases, requirepass, maxclients,
+	 * timeout, hz, maxmemory, client-output-buffer-limit, ...). */
+	RKV_CONFIG_APPLIED = 1,
+	/* Stored as text by the library, acted on by the host (port, bind,
+	 * protected-mode, daemonize, pidfile, logfile, loglevel, dir,
+	 * tcp-keepalive, tcp-backlog, unixsocket, supervised, syslog-*). */
+	RKV_CONFIG_HOST = 2,
+	/* Not implemented, but any valid value asks for nothing rkv lacks
+	 * (lazyfree-*, activerehashing, save points until RDB lands, ...):
+	 * accepted, stored, and reported as RKV_CONFIG_UNSUPPORTED. */
+	RKV_CONFIG_ACCEPTED = 3,
+	/* Only the default value is accepted; any other asks for a feature
+	 * rkv does not have (appendonly yes, cluster-enabled yes, replicaof,
+	 * notify-keyspace-events, tls-port, aclfile, min-replicas-to-write,
+	 * maxmemory-clients). */
+	RKV_CONFIG_REFUSED_VALUE = 4
+} rkv_config_class;
+
+/* rkv_node_config_set() succeeded, but rkv does not implement the
+ * directive: `err` holds a one-line warning for the host to log. */
+#define RKV_CONFIG_UNSUPPORTED 1
+
+/* Flags reported by rkv_config_describe(). */
+#define RKV_CONFIG_IMMUTABLE 0x1 /* CONFIG SET refuses it */
+#define RKV_CONFIG_MULTI_ARG 0x2 /* takes several arguments (save, bind) */
+#define RKV_CONFIG_HIDDEN    0x4 /* CONFIG GET patterns skip it */
+#define RKV_CONFIG_ALIAS     0x8 /* the name asked about is an alias */
+
+/* Set one directive as a configuration file line `name argv[0] ...
+ * argv[argc-1]` sets it (the host calls it for each line of its file and
+ * each --name value option, in order). Immutable directives are allowed
+ * (databases only while the node has no connection and no key). A
+ * multi-argument directive given one non-empty argument has it split on
+ * spaces, as Redis does for "--save '900 1'"; successive `save` calls
+ * accumulate points, the first replacing the default, as successive save
+ * lines do. `include` is the host's business and is refused here.
+ * The strings are only read during the call. `err` (may be NULL when
+ * errlen is 0) receives a message worded as Redis words its config errors
+ * ("argument must be 'yes' or 'no'", "Bad directive or wrong number of
+ * arguments") or, for RKV_CONFIG_UNSUPPORTED, the warning.
+ * Returns 0, RKV_CONFIG_UNSUPPORTED, RKV_ERR_INVALID (unknown directive,
+ * bad value, refused value: nothing changed) or RKV_ERR_NOMEM. */
+RKV_API int rkv_node_config_set(rkv_node *node, const char *name,
+				const char *const *argv, size_t argc,
+				char *err, size_t errlen);
+
+/* The current value of a directive (or alias), as CONFIG GET prints it,
+ * copied NUL-terminated into buf[0..len) (truncated if short; buf may be
+ * NULL when len is 0). Returns the full length of the value (as snprintf)
+ * or RKV_ERR_INVALID (unknown name). */
+RKV_API int rkv_node_config_get(rkv_node *node, const char *name, char *buf,
+				size_t len);
+
+/* Iterate the directives: the canonical name of the index-th one (0, 1,
+ * ...), NULL past the last. The strings are static. */
+RKV_API const char *rkv_config_name(size_t index);
+
+/* Describe a directive or alias: its canonical name, class, flags
+ * (RKV_CONFIG_*) and default value (as CONFIG GET prints it). Any output
+ * pointer may be NULL; strings are static.
+ * Returns 0 or RKV_ERR_INVALID (unknown name). */
+RKV_API int rkv_config_describe(const char *name, const char **canonical,
+				rkv_config_class *cls, int *flags,
+				const char **default_value);
+
+/* Split one configuration line into arguments with Redis's quoting rules
+ * (sdssplitargs: "double quotes" with \n \xHH escapes, 'single quotes',
+ * blanks between arguments). *argv is an array of *argc NUL-terminated
+ * strings allocated with malloc; release it with rkv_config_split_free().
+ * A blank line gives *argc 0.
+ * Returns 0, RKV_ERR_INVALID (unbalanced quotes: Redis's "Unbalanced quotes
+ * in configuration line") or RKV_ERR_NOMEM. */
+RKV_API int rkv_config_split(const char *line, size_t len, char ***argv,
+			     size_t *argc);
+
+/* Free what rkv_config_split() returned. NULL is ignored. */
+RKV_API void rkv_config_split_free(char **argv, size_t argc);
+
+/* CONFIG REWRITE's text transform, as Redis's rewriteConfig(): from the old
+ * file's text old[0..oldlen) (may be NULL with oldlen 0), produce the new
+ * text in *out (NUL-terminated, length in *outlen if outlen is not NULL).
+ * Comments, blank lines and directives the node does not own (include,
+ * rename-command...) are kept; each directive's lines are updated in place
+ * with its current value (an alias line takes the canonical name); lines
+ * of a directive that now has fewer values are blanked; directives whose
+ * value differs from the default and that have no line yet are appended
+ * under "# Generated by CONFIG REWRITE". Unknown directives are kept as
+ * "# ??? <line>" comments. *out is allocated with the node's allocator:
+ * free it with rkv_node_config_free_text().
+ * Returns 0, RKV_ERR_INVALID or RKV_ERR_NOMEM. */
+RKV_API int rkv_node_config_rewrite(rkv_node *node, const char *old,
+				    size_t oldlen, char **out, size_t *outlen);
+
+/* Free a text returned by rkv_node_config_rewrite(). NULL is ignored. */
+RKV_API void rkv_node_config_free_text(rkv_node *node, char *text);
 
 /* ------------------------------------------------------------------------ */
 /* Connections                                                              */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "config.h"
 
 /* ---------------------------------------------------------------------- */
 /* Callbacks and options                                                  */
@@ -62,6 +63,12 @@ void rkv_callbacks_set_keyspace(rkv_callbacks *cbs, rkv_keyspace_cb cb)
 void rkv_callbacks_set_clock(rkv_callbacks *cbs, rkv_clock_cb cb)
 {
 	cbs->clock = cb;
+}
+
+void rkv_callbacks_set_config_rewrite(rkv_callbacks *cbs,
+				      rkv_config_rewrite_cb cb)
+{
+	cbs->config_rewrite = cb;
 }
 
 static void options_defaults(struct rkv_options *o)
@@ -229,6 +236,45 @@ int rkv_node_new(rkv_node **out, const rkv_callbacks *cbs,
 	rkv_rand_hex(&node->rng, node->replid, 20);
 	node->start_ms = rkv_node_now_us(node) / 1000;
 	*out = node;
+	return 0;
+}
+
+int rkv_node_resize_databases(rkv_node *node, int n)
+{
+	rkv_keyspace ks;
+	rkv_dict *watched;
+	int rc;
+
+	if (n < 1 || node->nconns > 0 || node->nwatched)
+		return RKV_ERR_STATE;
+	for (int i = 0; i < node->ks.ndb; i++)
+		if (rkv_keyspace_size(&node->ks, i))
+			return RKV_ERR_STATE;
+	watched =
+	    rkv_malloc(rkv_node_alloc(node), sizeof(rkv_dict) * (size_t)n);
+	if (!watched)
+		return RKV_ERR_NOMEM;
+	rc = rkv_keyspace_init(&ks, n, rkv_node_alloc(node), &node->rng);
+	if (rc < 0) {
+		rkv_free(rkv_node_alloc(node), watched);
+		return rc;
+	}
+	for (int i = 0; i < node->ks.ndb; i++)
+		rkv_dict_free(&node->watched[i]);
+	rkv_free(rkv_node_alloc(node), node->watched);
+	for (int i = 0; i < n; i++) {
+		uint8_t seed[16];
+
+		rkv_rand_bytes(&node->rng, seed, sizeof(seed));
+		rkv_dict_init(&watched[i], &wkey_type, rkv_node_alloc(node),
+			      seed);
+	}
+	node->watched = watched;
+	ks.expire_hook = node->ks.expire_hook;
+	ks.expire_ud = node->ks.expire_ud;
+	rkv_keyspace_free(&node->ks);
+	node->ks = ks;
+	node->set.databases = n;
 	return 0;
 }
 

@@ -103,10 +103,12 @@ static pid_t start_server(const char *exe, const char *dir, const char *logpath)
 	if (devnull >= 0)
 		dup2(devnull, 0);
 	if (is_redis(exe))
-		execl(exe, exe, "--port", portstr, "--save", "", "--appendonly",
-		      "no", "--dir", dir, (char *)NULL);
+		execl(exe, exe, "--port", portstr, "--bind", "127.0.0.1",
+		      "--save", "", "--appendonly", "no", "--dir", dir,
+		      (char *)NULL);
 	else
-		execl(exe, exe, "--port", portstr, (char *)NULL);
+		execl(exe, exe, "--port", portstr, "--bind", "127.0.0.1",
+		      (char *)NULL);
 	fprintf(stderr, "exec %s: %s\n", exe, strerror(errno));
 	_exit(127);
 }

@@ -72,7 +72,7 @@ def server_argv(exe, port, workdir):
     """The command line starting `exe` on `port`. A real redis-server also
     gets persistence off and its working directory in `workdir`, so it never
     writes an RDB or AOF file anywhere else."""
-    argv = [exe, "--port", str(port)]
+    argv = [exe, "--port", str(port), "--bind", "127.0.0.1"]
     if is_redis(exe):
         argv += ["--save", "", "--appendonly", "no", "--dir", workdir]
     return argv
@@ -384,7 +384,8 @@ def t_bad_options(exe, port):
         (["--hz"], "--hz"),
     ]
     for args, name in cases:
-        r = run_tool([exe, "--port", str(port), *args], timeout=5)
+        r = run_tool([exe, "--port", str(port), "--bind", "127.0.0.1",
+                      *args], timeout=5)
         expect(r.returncode == 1, f"{args}: exit {r.returncode}")
         # redis-server quotes the directive without its dashes.
         if is_redis(exe):
