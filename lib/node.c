@@ -59,6 +59,11 @@ void rkv_callbacks_set_keyspace(rkv_callbacks *cbs, rkv_keyspace_cb cb)
 	cbs->keyspace = cb;
 }
 
+void rkv_callbacks_set_info(rkv_callbacks *cbs, rkv_info_cb cb)
+{
+	cbs->info = cb;
+}
+
 void rkv_callbacks_set_clock(rkv_callbacks *cbs, rkv_clock_cb cb)
 {
 	cbs->clock = cb;

@@ -29,6 +29,7 @@ struct rkv_callbacks {
 	rkv_event_cb event;
 	rkv_clock_cb clock;
 	rkv_keyspace_cb keyspace;
+	rkv_info_cb info;
 };
 
 struct rkv_options {
