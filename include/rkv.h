@@ -403,6 +403,15 @@ RKV_API size_t rkv_conn_pending_output(const rkv_conn *conn);
  * Returns 0 or RKV_ERR_INVALID. */
 RKV_API int rkv_conn_set_addr(rkv_conn *conn, const char *addr);
 
+/* Record the connection's local address ("ip:port", the listening side)
+ * and the host's descriptor for it, shown by CLIENT LIST / CLIENT INFO
+ * (laddr=, fd=) and matched by CLIENT KILL LADDR. Both are optional and
+ * informative only: without them CLIENT LIST shows "laddr=" and "fd=-1".
+ * The string is copied (at most 63 bytes are kept).
+ * Returns 0 or RKV_ERR_INVALID (conn or laddr NULL). */
+RKV_API int rkv_conn_set_laddr(rkv_conn *conn, const char *laddr);
+RKV_API int rkv_conn_set_fd(rkv_conn *conn, int fd);
+
 /* The conn_user_data given to rkv_conn_new(). */
 RKV_API void *rkv_conn_user_data(const rkv_conn *conn);
 

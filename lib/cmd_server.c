@@ -841,7 +841,7 @@ static void client_info_line(rkv_conn *self, rkv_conn *c, const char *sub,
 	    "qbuf-free=%lld argv-mem=0 multi-mem=%zu rbs=%zu rbp=%zu obl=%zu "
 	    "oll=0 omem=0 tot-mem=%lld events=%s cmd=%s user=default "
 	    "redir=-1 resp=%d",
-	    (unsigned long long)c->id, peer_id(c), "", -1, c->name,
+	    (unsigned long long)c->id, peer_id(c), c->laddr, c->fd, c->name,
 	    (long long)(now - c->ctime_ms) / 1000,
 	    (long long)(now - c->last_ms) / 1000, flags, c->db, c->nsub,
 	    c->npsub, (c->flags & RKV_CONN_MULTI) ? (long long)c->mcount : -1LL,
@@ -1091,7 +1091,7 @@ static void client_kill(rkv_conn *c, size_t argc, const rkv_slice *argv)
 			continue;
 		if (addr && !slice_eq_str(addr, peer_id(o)))
 			continue;
-		if (laddr) /* rkv does not know local addresses */
+		if (laddr && !slice_eq_str(laddr, o->laddr))
 			continue;
 		if (type >= 0 && client_type(o) != type)
 			continue;
@@ -3122,13 +3122,13 @@ void rkv_slowlog_push(rkv_conn *c, size_t argc, const rkv_slice *argv,
 
 	if (duration_us < 0)
 		duration_us = 0;
+	if (node->server && node->mem.used > node->server->mem_peak)
+		node->server->mem_peak = node->mem.used;
 	if (!slow && !spike)
 		return;
 	s = server_state(node);
 	if (!s)
 		return;
-	if (node->mem.used > s->mem_peak)
-		s->mem_peak = node->mem.used;
 	if (spike)
 		latency_add(s,
 			    cmd && (cmd->flags & RKV_CMD_FAST) ? EV_FAST_COMMAND

@@ -157,6 +157,8 @@ struct rkv_conn {
 	rkv_buf qbuf; /* input not yet parsed */
 	rkv_buf obuf; /* output not yet accepted by send */
 	char addr[64];
+	char laddr[64]; /* local address (CLIENT LIST laddr=), may be "" */
+	int fd;		/* the host's descriptor (CLIENT LIST fd=), or -1 */
 	char name[64];
 	unsigned flags;			   /* RKV_CONN_* */
 	rkv_conn *prev, *next;		   /* node->conns */

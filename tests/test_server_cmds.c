@@ -134,6 +134,8 @@ static void make_node(bool with_event, bool with_info)
 	rkv_conn_set_addr(CL[0].conn, "127.0.0.1:5000");
 	rkv_conn_set_addr(CL[1].conn, "127.0.0.1:5001");
 	rkv_conn_set_addr(CL[2].conn, "10.0.0.2:6000");
+	rkv_conn_set_laddr(CL[2].conn, "10.0.0.1:6379");
+	rkv_conn_set_fd(CL[2].conn, 12);
 }
 
 static void setup_common(bool with_event, bool with_info)
@@ -413,7 +415,8 @@ START_TEST(client_list_and_info)
 			 "multi=-1 qbuf=0 ");
 	l1 = strstr(out, "id=2 addr=127.0.0.1:5001 laddr= fd=-1 name= age=5 "
 			 "idle=0 flags=N ");
-	l2 = strstr(out, "id=3 addr=10.0.0.2:6000 laddr= fd=-1 name= age=5 "
+	l2 = strstr(out, "id=3 addr=10.0.0.2:6000 laddr=10.0.0.1:6379 fd=12 "
+			 "name= age=5 "
 			 "idle=0 flags=x db=0 sub=0 psub=0 ssub=0 multi=1 ");
 	ck_assert(l0 && l1 && l2 && l0 < l1 && l1 < l2);
 	ck_assert(has(out, " events=r cmd=client|list user=default redir=-1 "
@@ -479,11 +482,16 @@ START_TEST(client_kill_forms)
 		 "-ERR wrong number of arguments for 'client|kill' "
 		 "command\r\n");
 	ck_reply(0, "CLIENT KILL LADDR 1.2.3.4:5\r\n", ":0\r\n");
+	ck_reply(0, "CLIENT KILL LADDR 10.0.0.1:6379 TYPE pubsub\r\n",
+		 ":0\r\n");
 	ck_reply(0, "CLIENT KILL TYPE master\r\n", ":0\r\n");
 	/* MAXAGE: only clients at least that old. */
 	ck_reply(0, "CLIENT KILL MAXAGE 10\r\n", ":0\r\n");
 	/* Filters combine; SKIPME yes (the default) spares the caller. */
-	ck_reply(0, "CLIENT KILL ADDR 10.0.0.2:6000 TYPE normal\r\n", ":1\r\n");
+	ck_reply(0,
+		 "CLIENT KILL ADDR 10.0.0.2:6000 LADDR 10.0.0.1:6379 TYPE "
+		 "normal\r\n",
+		 ":1\r\n");
 	ck_assert_int_eq(CL[2].closes, 1);
 	ck_reply(0, "CLIENT KILL USER default\r\n", ":0\r\n");
 	ck_assert_int_eq(CL[0].closes, 0);
