@@ -350,8 +350,9 @@ RKV_API int rkv_options_set_proto_max_bulk_len(rkv_options *opts,
 RKV_API int rkv_node_new(rkv_node **out, const rkv_callbacks *cbs,
 			 const rkv_options *opts, void *user_data);
 
-/* Free a node. Every connection of the node must have been freed first with
- * rkv_conn_free(). NULL is ignored. */
+/* Free a node. Connections of the node still registered are freed with it
+ * (their handles become invalid; no close callback fires), so a host should
+ * normally free them first with rkv_conn_free(). NULL is ignored. */
 RKV_API void rkv_node_free(rkv_node *node);
 
 /* Advance the node's timers to `now_ms`, the host's monotonic time in
@@ -370,7 +371,10 @@ RKV_API void *rkv_node_user_data(const rkv_node *node);
 
 /* Register a newly accepted client connection of `node` in *out.
  * `conn_user_data` is the host's per-connection pointer (its socket, say),
- * readable with rkv_conn_user_data().
+ * readable with rkv_conn_user_data(). When the node already has `maxclients`
+ * connections it refuses this one as Redis does: "-ERR max number of clients
+ * reached" is handed to `send` and the close callback fires before this
+ * function returns (the host then frees *out as for any closed connection).
  * Returns 0, RKV_ERR_INVALID or RKV_ERR_NOMEM. */
 RKV_API int rkv_conn_new(rkv_node *node, rkv_conn **out, void *conn_user_data);
 
@@ -421,6 +425,26 @@ RKV_API rkv_node *rkv_conn_node(const rkv_conn *conn);
 /* The connection's client ID (as CLIENT ID shows): unique per node, starting
  * at 1, never reused. */
 RKV_API uint64_t rkv_conn_id(const rkv_conn *conn);
+
+/* ------------------------------------------------------------------------ */
+/* Pub/sub                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Publish msg[0..mlen) on channel[0..clen) to the node's own subscribers, as
+ * if a client had sent PUBLISH: clients SUBSCRIBEd to the channel get a
+ * "message" and clients PSUBSCRIBEd to a matching pattern a "pmessage", each
+ * in its own protocol (RESP2 array or RESP3 push), and their output is handed
+ * to `send` before this returns. Both buffers are binary-safe, are only read
+ * during the call and may be NULL when their length is 0. Unlike the PUBLISH
+ * command, the message is not propagated to replicas. A subscriber over its
+ * pubsub output buffer limit is closed (close callback) but still counted.
+ * Must not be called from inside an rkv callback.
+ * Returns the number of receivers (>= 0; a client subscribed through the
+ * channel and a pattern, or through several patterns, counts once per
+ * subscription, as Redis counts) or RKV_ERR_INVALID (node NULL, or a NULL
+ * buffer with a non-zero length). */
+RKV_API int rkv_node_publish(rkv_node *node, const char *channel, size_t clen,
+			     const char *msg, size_t mlen);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,14 @@
-/* DEBUG: the subcommands that exist so far, DIGEST and DIGEST-VALUE, which
- * compute exactly the values Redis 7.0 computes for the same data, so an rkv
- * node and a Redis node (a master and its replica, say) can be compared
- * directly. Gated by enable-debug-command, as in Redis 7. */
+/* DEBUG: the subcommands rkv supports, with Redis 7.0's replies. DIGEST and
+ * DIGEST-VALUE compute exactly the values Redis 7.0 computes for the same
+ * data, so an rkv node and a Redis node (a master and its replica, say) can
+ * be compared directly. Also OBJECT, POPULATE, SET-ACTIVE-EXPIRE, SLEEP and
+ * HELP; RELOAD replies an error until persistence exists. Gated by
+ * enable-debug-command, as in Redis 7. */
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -97,6 +104,283 @@ static bool local_client(const rkv_conn *c)
 	       strncmp(c->addr, "::1", 3) == 0;
 }
 
+/* Redis's addReplyHelp() for DEBUG, limited to the subcommands rkv has
+ * (Redis's own lines, in its order). */
+static void debug_help(rkv_conn *c)
+{
+	static const char *const help[] = {
+	    "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+	    "DIGEST",
+	    "    Output a hex signature representing the current DB content.",
+	    "DIGEST-VALUE <key> [<key> ...]",
+	    "    Output a hex signature of the values of all the specified "
+	    "keys.",
+	    "OBJECT <key>",
+	    "    Show low level info about `key` and associated value.",
+	    "POPULATE <count> [<prefix>] [<size>]",
+	    "    Create <count> string keys named key:<num>. If <prefix> is "
+	    "specified then",
+	    "    it is used instead of the 'key' prefix. These are not "
+	    "propagated to",
+	    "    replicas. Cluster slots are not respected so keys not "
+	    "belonging to the",
+	    "    current node can be created in cluster mode.",
+	    "SET-ACTIVE-EXPIRE <0|1>",
+	    "    Setting it to 0 disables expiring keys in background when "
+	    "they "
+	    "are not",
+	    "    accessed (otherwise the Redis behavior). Setting it to 1 "
+	    "reenables back the",
+	    "    default.",
+	    "SLEEP <seconds>",
+	    "    Stop the server for <seconds>. Decimals allowed.",
+	    "HELP",
+	    "    Prints this help.",
+	};
+	size_t n = sizeof(help) / sizeof(*help);
+
+	rkv_resp_add_array(rkv_out(c), (long long)n);
+	for (size_t i = 0; i < n; i++)
+		rkv_resp_add_status(rkv_out(c), help[i], strlen(help[i]));
+}
+
+/* C's atoi() over a counted argument, as Redis applies it to
+ * SET-ACTIVE-EXPIRE: leading blanks, a sign, digits, the rest ignored. */
+static long long arg_atoi(const rkv_slice *a)
+{
+	size_t i = 0;
+	bool neg = false;
+	unsigned long long v = 0;
+
+	while (i < a->len &&
+	       (a->ptr[i] == ' ' || (a->ptr[i] >= '\t' && a->ptr[i] <= '\r')))
+		i++;
+	if (i < a->len && (a->ptr[i] == '+' || a->ptr[i] == '-'))
+		neg = a->ptr[i++] == '-';
+	for (; i < a->len && a->ptr[i] >= '0' && a->ptr[i] <= '9'; i++) {
+		v = v * 10 + (unsigned)(a->ptr[i] - '0');
+		if (v > (unsigned long long)LLONG_MAX)
+			return neg ? LLONG_MIN : LLONG_MAX;
+	}
+	return neg ? -(long long)v : (long long)v;
+}
+
+/* DEBUG SLEEP seconds: Redis parses the argument with strtod() and no
+ * error check (junk is 0 seconds) and blocks the whole server. The library
+ * has no sleep of its own: it busy-waits on the host's clock callback
+ * (rkv_node_now_us()) until that much clock time has passed, counting only
+ * forward steps of the clock, so the host's clock must advance. A node
+ * without a clock callback returns at once. */
+static void debug_sleep(rkv_conn *c, const rkv_slice *arg)
+{
+	char buf[128];
+	size_t n = arg->len < sizeof(buf) - 1 ? arg->len : sizeof(buf) - 1;
+	double secs, us;
+	int64_t wait_us, waited = 0, last;
+
+	memcpy(buf, arg->ptr, n);
+	buf[n] = '\0';
+	secs = strtod(buf, NULL);
+	us = secs * 1000000.0;
+	/* NaN and negative times sleep not at all (nanosleep() refuses
+	 * them in Redis); huge ones are capped. */
+	if (!(us > 0))
+		wait_us = 0;
+	else if (us >= (double)INT64_MAX)
+		wait_us = INT64_MAX;
+	else
+		wait_us = (int64_t)us;
+	if (wait_us > 0 && c->node->cb.clock) {
+		last = rkv_node_now_us(c->node);
+		while (waited < wait_us) {
+			int64_t now = rkv_node_now_us(c->node);
+
+			if (now > last)
+				waited += now - last;
+			last = now;
+		}
+	}
+	rkv_reply_ok(c);
+}
+
+/* "value is out of range, must be positive" for anything but an integer
+ * >= 0 (Redis's getPositiveLongFromObjectOrReply()). */
+static bool arg_positive(rkv_conn *c, const rkv_slice *a, long long *v)
+{
+	if (rkv_string2ll(a->ptr, a->len, v) && *v >= 0)
+		return true;
+	rkv_resp_add_errorf(rkv_out(c),
+			    "value is out of range, must be positive");
+	return false;
+}
+
+/* DEBUG POPULATE count [prefix] [size], as Redis 7.0: keys "prefix:N"
+ * (prefix "key" by default; the name is built by snprintf() into a
+ * 128-byte buffer, so a prefix stops at a NUL byte and the name at 127
+ * bytes), values "value:N", or, given a size, that text truncated or
+ * padded with zero bytes to size bytes. Existing (live) keys are left
+ * alone. Each created key is signalled (WATCH) but, as in Redis, not
+ * propagated to replicas. */
+static void debug_populate(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	rkv_keyspace *ks = &c->node->ks;
+	const char *prefix = "key";
+	size_t plen = 3;
+	long long count, size = 0;
+	char *val = NULL;
+
+	if (!arg_positive(c, &argv[2], &count))
+		return;
+	if (argc == 5 && !arg_positive(c, &argv[4], &size))
+		return;
+	if (argc >= 4) {
+		const char *nul = memchr(argv[3].ptr, '\0', argv[3].len);
+
+		prefix = argv[3].ptr;
+		plen = nul ? (size_t)(nul - prefix) : argv[3].len;
+	}
+	if (size > 0) {
+		if ((unsigned long long)size > UINT32_MAX) {
+			rkv_reply_oom(c);
+			return;
+		}
+		val = rkv_malloc(rkv_node_alloc(c->node), (size_t)size);
+		if (!val) {
+			rkv_reply_oom(c);
+			return;
+		}
+		memset(val, 0, (size_t)size);
+	}
+	for (long long j = 0; j < count; j++) {
+		char key[128], num[64];
+		size_t klen, nlen;
+		const char *v = num;
+		size_t vlen;
+
+		/* snprintf(buf, 128, "%s:%lu", prefix, j) */
+		klen = plen < sizeof(key) - 1 ? plen : sizeof(key) - 1;
+		memcpy(key, prefix, klen);
+		nlen = (size_t)snprintf(num, sizeof(num), ":%lld", j);
+		if (nlen > sizeof(key) - 1 - klen)
+			nlen = sizeof(key) - 1 - klen;
+		memcpy(key + klen, num, nlen);
+		klen += nlen;
+		if (rkv_keyspace_lookup(ks, c->db, key, klen, rkv_cmd_now(c)))
+			continue;
+		vlen = (size_t)snprintf(num, sizeof(num), "value:%lld", j);
+		if (val) {
+			memcpy(val, num,
+			       (size_t)size < vlen ? (size_t)size : vlen);
+			v = val;
+			vlen = (size_t)size;
+		}
+		if (rkv_keyspace_set(ks, c->db, key, klen, v, vlen, false,
+				     rkv_cmd_now(c), NULL) != 0) {
+			rkv_free(rkv_node_alloc(c->node), val);
+			rkv_reply_oom(c);
+			return;
+		}
+		rkv_signal_key(c->node, c->db, key, klen);
+	}
+	rkv_free(rkv_node_alloc(c->node), val);
+	rkv_reply_ok(c);
+}
+
+/* Redis's rdbSaveLen(): the length prefix of an RDB string. */
+static size_t rdb_len_size(uint64_t len)
+{
+	if (len < (1 << 6))
+		return 1;
+	if (len < (1 << 14))
+		return 2;
+	if (len <= UINT32_MAX)
+		return 5;
+	return 9;
+}
+
+/* Redis's rdbEncodeInteger(): bytes of the integer encoding, 0 if the
+ * value does not fit 32 bits. */
+static size_t rdb_int_size(long long v)
+{
+	if (v >= -(1 << 7) && v <= (1 << 7) - 1)
+		return 2;
+	if (v >= -(1 << 15) && v <= (1 << 15) - 1)
+		return 3;
+	if (v >= INT32_MIN && v <= INT32_MAX)
+		return 5;
+	return 0;
+}
+
+/* What rdbSavedObjectLen() reports for a string value: an integer
+ * encoding when the value is a canonical integer of 32 bits (at most 11
+ * characters for a raw string), else a length prefix and the bytes.
+ * Approximation: Redis compresses strings over 20 bytes with LZF when
+ * rdbcompression is on (the default) and reports the compressed size when
+ * it is smaller; rkv has no LZF and reports the uncompressed size. */
+static size_t rdb_string_size(const rkv_entry *e)
+{
+	char buf[RKV_LLSTR_SIZE];
+	size_t len, n;
+	const char *s = rkv_entry_str(e, buf, &len);
+	long long v;
+
+	if ((e->enc == RKV_ENC_INT || len <= 11) && rkv_string2ll(s, len, &v) &&
+	    (n = rdb_int_size(v)) > 0)
+		return n;
+	return rdb_len_size(len) + len;
+}
+
+/* Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT and OBJ_SHARED_INTEGERS, as
+ * OBJECT ENCODING and OBJECT REFCOUNT apply them. */
+#define EMBSTR_SIZE_LIMIT 44
+#define SHARED_INTEGERS	  10000
+#define LRU_CLOCK_MAX	  ((1 << 24) - 1)
+
+/* DEBUG OBJECT key: Redis's status line. The address is the entry's; lru
+ * is the entry's last access in Redis's 24-bit seconds clock. The key is
+ * found even when logically expired (Redis's dictFind()). */
+static void debug_object(rkv_conn *c, const rkv_slice *key)
+{
+	rkv_entry *e = rkv_keyspace_peek(&c->node->ks, c->db, key->ptr,
+					 key->len, INT64_MIN);
+	const char *enc;
+	long long ival, lru, clock, idle;
+	int refcount = 1;
+	char line[256];
+	int n;
+
+	if (!e) {
+		rkv_resp_add_errorf(rkv_out(c), "no such key");
+		return;
+	}
+	if (e->flags & RKV_ENTRY_RAW)
+		enc = "raw";
+	else if (e->enc == RKV_ENC_INT)
+		enc = "int";
+	else if (e->vlen <= EMBSTR_SIZE_LIMIT)
+		enc = "embstr";
+	else
+		enc = "raw";
+	if (e->enc == RKV_ENC_INT && !(e->flags & RKV_ENTRY_RAW)) {
+		ival = rkv_entry_int(e);
+		if (ival >= 0 && ival < SHARED_INTEGERS)
+			refcount = INT_MAX;
+	}
+	lru = (long long)e->atime & LRU_CLOCK_MAX;
+	clock = (rkv_cmd_now(c) / 1000) & LRU_CLOCK_MAX;
+	/* Redis's estimateObjectIdleTime(), in seconds. */
+	idle = clock >= lru ? clock - lru : clock + (LRU_CLOCK_MAX - lru);
+	n = snprintf(line, sizeof(line),
+		     "Value at:%p refcount:%d encoding:%s serializedlength:%zu "
+		     "lru:%lld lru_seconds_idle:%lld",
+		     (void *)e, refcount, enc, rdb_string_size(e), lru, idle);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	rkv_resp_add_status(rkv_out(c), line, (size_t)n);
+}
+
 void rkv_cmd_debug(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	rkv_keyspace *ks = &c->node->ks;
@@ -137,6 +421,22 @@ void rkv_cmd_debug(rkv_conn *c, size_t argc, const rkv_slice *argv)
 				value_digest(ks, c->db, e, digest);
 			reply_hex(c, digest);
 		}
+	} else if (rkv_arg_is(&argv[1], "help") && argc == 2) {
+		debug_help(c);
+	} else if (rkv_arg_is(&argv[1], "object") && argc == 3) {
+		debug_object(c, &argv[2]);
+	} else if (rkv_arg_is(&argv[1], "populate") && argc >= 3 && argc <= 5) {
+		debug_populate(c, argc, argv);
+	} else if (rkv_arg_is(&argv[1], "set-active-expire") && argc == 3) {
+		c->node->active_expire_off = arg_atoi(&argv[2]) == 0;
+		rkv_reply_ok(c);
+	} else if (rkv_arg_is(&argv[1], "sleep") && argc == 3) {
+		debug_sleep(c, &argv[2]);
+	} else if (rkv_arg_is(&argv[1], "reload")) {
+		/* Needs RDB persistence, which comes later. */
+		rkv_resp_add_errorf(rkv_out(c),
+				    "DEBUG RELOAD is not supported: this "
+				    "server has no RDB persistence yet");
 	} else {
 		rkv_resp_add_errorf(
 		    rkv_out(c),

@@ -1,6 +1,7 @@
 /* String commands: GET SET (NX XX GET EX PX EXAT PXAT KEEPTTL) SETNX SETEX
  * PSETEX GETSET GETDEL MGET MSET MSETNX INCR DECR INCRBY DECRBY APPEND
- * STRLEN, with Redis 7.0's option rules, replies and error texts. */
+ * STRLEN GETRANGE SETRANGE GETEX INCRBYFLOAT OBJECT LCS, with Redis 7.0's
+ * option rules, replies and error texts. */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -702,10 +703,204 @@ not_float:
 	rkv_resp_add_errorf(rkv_out(c), "value is not a valid float");
 }
 
-/* LCS: placeholder until it lands. */
+/* LCS: Redis 7.0's lcsCommand. The classic dynamic-programming table of
+ * uint32 cells, (alen+1) * (blen+1) of them, is built once; the walk back
+ * from its corner yields the LCS (backwards) and the matching ranges, in
+ * the order Redis emits them (from the end of the strings). */
+typedef struct lcs_walk {
+	const char *a, *b;
+	uint32_t alen, blen;
+	const uint32_t *lcs;
+	long long minmatchlen;
+	bool withmatchlen;
+} lcs_walk;
+
+#define LCS_AT(w, i, j) ((w)->lcs[(size_t)(j) + (size_t)(i) * ((w)->blen + 1)])
+
+/* Walk the table from (alen, blen). result (may be NULL) gets the LCS,
+ * written backwards from result[len-1]; out (may be NULL) gets one reply
+ * element per range of at least minmatchlen. Returns the ranges counted,
+ * so a first pass without out sizes the array. The logic, quirks included,
+ * is Redis's. */
+static long long lcs_ranges(const lcs_walk *w, char *result, rkv_buf *out)
+{
+	uint32_t i = w->alen, j = w->blen, idx = LCS_AT(w, w->alen, w->blen);
+	uint32_t arange_start = w->alen, arange_end = 0, brange_start = 0,
+		 brange_end = 0;
+	long long ranges = 0;
+
+	while (i > 0 && j > 0) {
+		bool emit_range = false;
+
+		if (w->a[i - 1] == w->b[j - 1]) {
+			if (result)
+				result[idx - 1] = w->a[i - 1];
+			if (arange_start == w->alen) {
+				arange_start = i - 1;
+				arange_end = i - 1;
+				brange_start = j - 1;
+				brange_end = j - 1;
+			} else if (arange_start == i && brange_start == j) {
+				/* Contiguous: extend the range backwards. */
+				arange_start--;
+				brange_start--;
+			} else {
+				emit_range = true;
+			}
+			/* A range reaching the start of either string is
+			 * complete: the loop ends right after. */
+			if (arange_start == 0 || brange_start == 0)
+				emit_range = true;
+			idx--;
+			i--;
+			j--;
+		} else {
+			uint32_t lcs1 = LCS_AT(w, i - 1, j);
+			uint32_t lcs2 = LCS_AT(w, i, j - 1);
+
+			if (lcs1 > lcs2)
+				i--;
+			else
+				j--;
+			if (arange_start != w->alen)
+				emit_range = true;
+		}
+		if (emit_range) {
+			uint32_t match_len = arange_end - arange_start + 1;
+
+			if (w->minmatchlen == 0 ||
+			    match_len >= w->minmatchlen) {
+				if (out) {
+					rkv_resp_add_array(out,
+							   2 + w->withmatchlen);
+					rkv_resp_add_array(out, 2);
+					rkv_resp_add_integer(out, arange_start);
+					rkv_resp_add_integer(out, arange_end);
+					rkv_resp_add_array(out, 2);
+					rkv_resp_add_integer(out, brange_start);
+					rkv_resp_add_integer(out, brange_end);
+					if (w->withmatchlen)
+						rkv_resp_add_integer(out,
+								     match_len);
+				}
+				ranges++;
+			}
+			arange_start = w->alen; /* restart at the next match */
+		}
+	}
+	return ranges;
+}
+
+/* LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN] */
 void rkv_cmd_lcs(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	(void)argc;
-	(void)argv;
-	rkv_resp_add_errorf(&c->obuf, "not implemented yet");
+	char abuf[RKV_LLSTR_SIZE], bbuf[RKV_LLSTR_SIZE];
+	const rkv_entry *ea = rkv_lookup(c, &argv[1]);
+	const rkv_entry *eb = rkv_lookup(c, &argv[2]);
+	size_t alen = 0, blen = 0;
+	const char *a = ea ? rkv_entry_str(ea, abuf, &alen) : "";
+	const char *b = eb ? rkv_entry_str(eb, bbuf, &blen) : "";
+	bool getlen = false, getidx = false, withmatchlen = false;
+	long long minmatchlen = 0;
+	unsigned long long cells, bytes;
+	uint32_t *lcs;
+	rkv_buf *out = rkv_out(c);
+	lcs_walk w;
+
+	/* Every key holds a string so far: no WRONGTYPE check to make
+	 * ("The specified keys must contain string values" in Redis). */
+	for (size_t j = 3; j < argc; j++) {
+		if (rkv_arg_is(&argv[j], "idx")) {
+			getidx = true;
+		} else if (rkv_arg_is(&argv[j], "len")) {
+			getlen = true;
+		} else if (rkv_arg_is(&argv[j], "withmatchlen")) {
+			withmatchlen = true;
+		} else if (rkv_arg_is(&argv[j], "minmatchlen") &&
+			   j + 1 < argc) {
+			if (!rkv_arg_ll(c, &argv[j + 1], &minmatchlen))
+				return;
+			if (minmatchlen < 0)
+				minmatchlen = 0;
+			j++;
+		} else {
+			rkv_reply_syntax_error(c);
+			return;
+		}
+	}
+	if (getidx && getlen) {
+		rkv_resp_add_errorf(out, "If you want both the length and "
+					 "indexes, please just use IDX.");
+		return;
+	}
+	if (alen >= UINT32_MAX - 1 || blen >= UINT32_MAX - 1) {
+		rkv_resp_add_errorf(out, "String too long for LCS");
+		return;
+	}
+	/* Redis's guard: the table may not exceed proto-max-bulk-len. */
+	cells = (unsigned long long)(alen + 1) * (blen + 1);
+	bytes = cells * sizeof(uint32_t);
+	lcs = NULL;
+	if (bytes < SIZE_MAX && bytes / cells == sizeof(uint32_t)) {
+		if (bytes >
+		    (unsigned long long)c->node->set.proto_max_bulk_len) {
+			rkv_resp_add_errorf(
+			    out, "Insufficient memory, transient memory for "
+				 "LCS exceeds proto-max-bulk-len");
+			return;
+		}
+		lcs = rkv_malloc(rkv_node_alloc(c->node), (size_t)bytes);
+	}
+	if (!lcs) {
+		rkv_resp_add_errorf(out, "Insufficient memory, failed "
+					 "allocating transient memory for LCS");
+		return;
+	}
+	w = (lcs_walk){a,   b,		 (uint32_t)alen, (uint32_t)blen,
+		       lcs, minmatchlen, withmatchlen};
+	for (uint32_t i = 0; i <= w.alen; i++) {
+		uint32_t *row = &lcs[(size_t)i * (w.blen + 1)];
+
+		for (uint32_t j = 0; j <= w.blen; j++) {
+			if (i == 0 || j == 0) {
+				row[j] = 0;
+			} else if (a[i - 1] == b[j - 1]) {
+				row[j] = LCS_AT(&w, i - 1, j - 1) + 1;
+			} else {
+				uint32_t lcs1 = LCS_AT(&w, i - 1, j);
+				uint32_t lcs2 = row[j - 1];
+
+				row[j] = lcs1 > lcs2 ? lcs1 : lcs2;
+			}
+		}
+	}
+	if (getidx) {
+		rkv_resp_add_map(out, c->proto, 2);
+		rkv_resp_add_bulk(out, "matches", 7);
+		rkv_resp_add_array(out, lcs_ranges(&w, NULL, NULL));
+		lcs_ranges(&w, NULL, out);
+		rkv_resp_add_bulk(out, "len", 3);
+		rkv_resp_add_integer(out, LCS_AT(&w, w.alen, w.blen));
+	} else if (getlen) {
+		rkv_resp_add_integer(out, LCS_AT(&w, w.alen, w.blen));
+	} else {
+		/* The bulk string is built in place in the output buffer. */
+		uint32_t len = LCS_AT(&w, w.alen, w.blen);
+		char hdr[RKV_LLSTR_SIZE + 3], *dst;
+		size_t n;
+
+		hdr[0] = '$';
+		n = 1 + rkv_ull2str(hdr + 1, len);
+		hdr[n++] = '\r';
+		hdr[n++] = '\n';
+		rkv_buf_append(out, hdr, n);
+		dst = rkv_buf_reserve(out, (size_t)len + 2);
+		if (dst) {
+			lcs_ranges(&w, dst, NULL);
+			dst[len] = '\r';
+			dst[len + 1] = '\n';
+			out->len += (size_t)len + 2;
+		}
+	}
+	rkv_free(rkv_node_alloc(c->node), lcs);
 }

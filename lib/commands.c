@@ -73,6 +73,15 @@ void rkv_cmd_ping(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		rkv_reply_arity(c, "ping");
 		return;
 	}
+	if ((c->nsub || c->npsub) && c->proto == 2) {
+		/* RESP2 subscribed mode: replies must look like messages. */
+		rkv_buf_append(&c->obuf, "*2\r\n$4\r\npong\r\n", 14);
+		if (argc == 1)
+			rkv_buf_append(&c->obuf, "$0\r\n\r\n", 6);
+		else
+			rkv_resp_add_bulk(&c->obuf, argv[1].ptr, argv[1].len);
+		return;
+	}
 	if (argc == 1)
 		rkv_buf_append(&c->obuf, "+PONG\r\n", 7);
 	else
@@ -281,13 +290,52 @@ void rkv_cmd_hello(rkv_conn *c, size_t argc, const rkv_slice *argv)
 #define D  RKV_CMD_DENYOOM
 #define A  RKV_CMD_ADMIN
 
+/* Subcommands as Redis 7.0 declares them (name, arity, flags), sorted. */
+#define SUBS(a) a, sizeof(a) / sizeof(*a)
+static const rkv_subcommand client_sub[] = {
+    {"caching", 3, 0},	 {"getname", 2, 0},	 {"getredir", 2, 0},
+    {"help", 2, 0},	 {"id", 2, 0},		 {"info", 2, 0},
+    {"kill", -3, A},	 {"list", -2, A},	 {"no-evict", 3, A},
+    {"pause", -3, A},	 {"reply", 3, 0},	 {"setname", 3, 0},
+    {"tracking", -3, 0}, {"trackinginfo", 2, 0}, {"unblock", -3, A},
+    {"unpause", 2, A},
+};
+static const rkv_subcommand command_sub[] = {
+    {"count", 2, 0},	{"docs", -2, 0},
+    {"getkeys", -3, 0}, {"getkeysandflags", -3, 0},
+    {"help", 2, 0},	{"info", -2, 0},
+    {"list", -2, 0},
+};
+static const rkv_subcommand config_sub[] = {
+    {"get", -3, A},    {"help", 2, 0}, {"resetstat", 2, A},
+    {"rewrite", 2, A}, {"set", -4, A},
+};
+static const rkv_subcommand latency_sub[] = {
+    {"doctor", 2, A},  {"graph", 3, A},	 {"help", 2, 0},   {"histogram", -2, A},
+    {"history", 3, A}, {"latest", 2, A}, {"reset", -2, A},
+};
+static const rkv_subcommand object_sub[] = {
+    {"encoding", 3, R}, {"freq", 3, R},	    {"help", 2, 0},
+    {"idletime", 3, R}, {"refcount", 3, R},
+};
+static const rkv_subcommand pubsub_sub[] = {
+    {"channels", -2, 0}, {"help", 2, 0},	   {"numpat", 2, 0},
+    {"numsub", -2, 0},	 {"shardchannels", -2, 0}, {"shardnumsub", -2, 0},
+};
+static const rkv_subcommand slowlog_sub[] = {
+    {"get", -2, A},
+    {"help", 2, 0},
+    {"len", 2, A},
+    {"reset", 2, A},
+};
+
 /* Sorted by name (checked by a unit test). */
 static const rkv_command command_table[] = {
     {"append", 3, W | D, 1, 1, 1, rkv_cmd_append},
     {"auth", -2, NA | NM | F, 0, 0, 0, rkv_cmd_auth},
-    {"client", -2, 0, 0, 0, 0, rkv_cmd_client},
-    {"command", -1, 0, 0, 0, 0, rkv_cmd_command},
-    {"config", -2, A, 0, 0, 0, rkv_cmd_config},
+    {"client", -2, 0, 0, 0, 0, rkv_cmd_client, SUBS(client_sub)},
+    {"command", -1, 0, 0, 0, 0, rkv_cmd_command, SUBS(command_sub)},
+    {"config", -2, A, 0, 0, 0, rkv_cmd_config, SUBS(config_sub)},
     {"copy", -3, W | D, 1, 2, 1, rkv_cmd_copy},
     {"dbsize", 1, R | F, 0, 0, 0, rkv_cmd_dbsize},
     {"debug", -2, A, 0, 0, 0, rkv_cmd_debug},
@@ -314,7 +362,7 @@ static const rkv_command command_table[] = {
     {"incrbyfloat", 3, W | F | D, 1, 1, 1, rkv_cmd_incrbyfloat},
     {"info", -1, 0, 0, 0, 0, rkv_cmd_info},
     {"keys", 2, R, 0, 0, 0, rkv_cmd_keys},
-    {"latency", -2, A, 0, 0, 0, rkv_cmd_latency},
+    {"latency", -2, A, 0, 0, 0, rkv_cmd_latency, SUBS(latency_sub)},
     {"lcs", -3, R, 1, 2, 1, rkv_cmd_lcs},
     {"mget", -2, R | F, 1, -1, 1, rkv_cmd_mget},
     {"monitor", 1, A, 0, 0, 0, rkv_cmd_monitor},
@@ -322,7 +370,7 @@ static const rkv_command command_table[] = {
     {"mset", -3, W | D, 1, -1, 2, rkv_cmd_mset},
     {"msetnx", -3, W | D, 1, -1, 2, rkv_cmd_msetnx},
     {"multi", 1, TX | F, 0, 0, 0, rkv_cmd_multi},
-    {"object", -2, R, 2, 2, 1, rkv_cmd_object},
+    {"object", -2, R, 2, 2, 1, rkv_cmd_object, SUBS(object_sub)},
     {"persist", 2, W | F, 1, 1, 1, rkv_cmd_persist},
     {"pexpire", -3, W | F, 1, 1, 1, rkv_cmd_pexpire},
     {"pexpireat", -3, W | F, 1, 1, 1, rkv_cmd_pexpireat},
@@ -331,8 +379,8 @@ static const rkv_command command_table[] = {
     {"psetex", 4, W | D, 1, 1, 1, rkv_cmd_psetex},
     {"psubscribe", -2, PS, 0, 0, 0, rkv_cmd_psubscribe},
     {"pttl", 2, R | F, 1, 1, 1, rkv_cmd_pttl},
-    {"publish", 3, PS | F, 0, 0, 0, rkv_cmd_publish},
-    {"pubsub", -2, 0, 0, 0, 0, rkv_cmd_pubsub},
+    {"publish", 3, F, 0, 0, 0, rkv_cmd_publish},
+    {"pubsub", -2, 0, 0, 0, 0, rkv_cmd_pubsub, SUBS(pubsub_sub)},
     {"punsubscribe", -1, PS, 0, 0, 0, rkv_cmd_punsubscribe},
     {"quit", -1, NA | PS | TX | F, 0, 0, 0, rkv_cmd_quit},
     {"randomkey", 1, R, 0, 0, 0, rkv_cmd_randomkey},
@@ -346,7 +394,7 @@ static const rkv_command command_table[] = {
     {"setnx", 3, W | F | D, 1, 1, 1, rkv_cmd_setnx},
     {"setrange", 4, W | D, 1, 1, 1, rkv_cmd_setrange},
     {"shutdown", -1, A, 0, 0, 0, rkv_cmd_shutdown},
-    {"slowlog", -2, A, 0, 0, 0, rkv_cmd_slowlog},
+    {"slowlog", -2, A, 0, 0, 0, rkv_cmd_slowlog, SUBS(slowlog_sub)},
     {"strlen", 2, R | F, 1, 1, 1, rkv_cmd_strlen},
     {"subscribe", -2, PS, 0, 0, 0, rkv_cmd_subscribe},
     {"substr", 4, R, 1, 1, 1, rkv_cmd_getrange},
@@ -364,6 +412,7 @@ static const rkv_command command_table[] = {
 #undef W
 #undef R
 #undef F
+#undef SUBS
 #undef NA
 #undef NM
 #undef PS
@@ -484,6 +533,8 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	rkv_node *node = c->node;
 	const rkv_command *cmd = rkv_command_lookup(argv[0].ptr, argv[0].len);
+	const rkv_subcommand *sub = NULL;
+	char fullname[64];
 
 	c->last_ms = node->cmd_time_ms;
 	if (!cmd) {
@@ -494,10 +545,50 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	if ((cmd->arity > 0 && (size_t)cmd->arity != argc) ||
 	    (cmd->arity < 0 && argc < (size_t)-cmd->arity)) {
+		if (cmd->proc == rkv_cmd_exec) {
+			/* Redis's execCommandAbort(): the transaction ends. */
+			rkv_multi_reset(c);
+			rkv_resp_add_errorf(
+			    &c->obuf,
+			    "-EXECABORT Transaction discarded because of: "
+			    "wrong number of arguments for '%s' command",
+			    cmd->name);
+			node->stats.error_replies++;
+			return;
+		}
 		rkv_reply_arity(c, cmd->name);
 		node->stats.error_replies++;
 		reject(c);
 		return;
+	}
+	if (cmd->nsub && argc >= 2) {
+		sub = rkv_subcommand_lookup(cmd, argv[1].ptr, argv[1].len);
+		if (!sub) {
+			char upper[32];
+			size_t i;
+
+			for (i = 0; cmd->name[i] && i < sizeof(upper) - 1; i++)
+				upper[i] = (char)(cmd->name[i] - 'a' + 'A');
+			upper[i] = '\0';
+			rkv_resp_add_errorf(
+			    &c->obuf,
+			    "unknown subcommand '%.*s'. Try %s "
+			    "HELP.",
+			    cstr_len(argv[1].ptr, argv[1].len, 128),
+			    argv[1].ptr, upper);
+			node->stats.error_replies++;
+			reject(c);
+			return;
+		}
+		if ((sub->arity > 0 && (size_t)sub->arity != argc) ||
+		    (sub->arity < 0 && argc < (size_t)-sub->arity)) {
+			rkv_reply_arity(c,
+					rkv_command_fullname(cmd, sub, fullname,
+							     sizeof(fullname)));
+			node->stats.error_replies++;
+			reject(c);
+			return;
+		}
 	}
 	if (!(c->flags & RKV_CONN_AUTHED) && !(cmd->flags & RKV_CMD_NOAUTH)) {
 		rkv_resp_add_errorf(&c->obuf,
@@ -524,7 +615,7 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		    "Can't execute '%s': only (P|S)SUBSCRIBE / "
 		    "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
 		    "allowed in this context",
-		    cmd->name);
+		    rkv_command_fullname(cmd, sub, fullname, sizeof(fullname)));
 		node->stats.error_replies++;
 		reject(c);
 		return;
@@ -541,6 +632,35 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	rkv_command_call(c, cmd, argc, argv);
 }
 
+const rkv_subcommand *rkv_subcommand_lookup(const rkv_command *cmd,
+					    const char *name, size_t len)
+{
+	size_t lo = 0, hi = cmd->nsub;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int r = name_cmp(name, len, cmd->sub[mid].name);
+
+		if (r == 0)
+			return &cmd->sub[mid];
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+const char *rkv_command_fullname(const rkv_command *cmd,
+				 const rkv_subcommand *sub, char *buf,
+				 size_t cap)
+{
+	if (!sub)
+		return cmd->name;
+	snprintf(buf, cap, "%s|%s", cmd->name, sub->name);
+	return buf;
+}
+
 const rkv_command *rkv_command_table(size_t *count)
 {
 	*count = sizeof(command_table) / sizeof(*command_table);
@@ -552,9 +672,14 @@ bool rkv_command_table_sorted(void)
 {
 	size_t n = sizeof(command_table) / sizeof(*command_table);
 
-	for (size_t i = 1; i < n; i++)
-		if (strcmp(command_table[i - 1].name, command_table[i].name) >=
-		    0)
+	for (size_t i = 0; i < n; i++) {
+		const rkv_command *cmd = &command_table[i];
+
+		if (i && strcmp(command_table[i - 1].name, cmd->name) >= 0)
 			return false;
+		for (size_t j = 1; j < cmd->nsub; j++)
+			if (strcmp(cmd->sub[j - 1].name, cmd->sub[j].name) >= 0)
+				return false;
+	}
 	return true;
 }

@@ -26,6 +26,16 @@
 typedef void (*rkv_command_proc)(rkv_conn *c, size_t argc,
 				 const rkv_slice *argv);
 
+/* A subcommand of a container command (CLIENT LIST, CONFIG GET, ...), as
+ * Redis 7.0 declares them: the pipeline checks its existence and arity
+ * (counted from the container's name) before the command runs, so errors
+ * are the same inside and outside MULTI. */
+typedef struct rkv_subcommand {
+	const char *name; /* lower case */
+	int arity;
+	unsigned flags;
+} rkv_subcommand;
+
 typedef struct rkv_command {
 	const char *name; /* lower case */
 	int arity; /* N: exactly N arguments; -N: at least N (name included) */
@@ -34,7 +44,19 @@ typedef struct rkv_command {
 	 * last argument) and step; 0, 0, 0 for no keys. */
 	int first_key, last_key, key_step;
 	rkv_command_proc proc;
+	const rkv_subcommand *sub; /* sorted by name; NULL: no subcommands */
+	size_t nsub;
 } rkv_command;
+
+/* The subcommand of cmd named name[0..len), case-insensitive, or NULL. */
+const rkv_subcommand *rkv_subcommand_lookup(const rkv_command *cmd,
+					    const char *name, size_t len);
+
+/* "container|sub" as Redis's fullname, or the command's name (sub NULL),
+ * into buf (at least 64 bytes). */
+const char *rkv_command_fullname(const rkv_command *cmd,
+				 const rkv_subcommand *sub, char *buf,
+				 size_t cap);
 
 /* The command named name[0..len), case-insensitive, or NULL. */
 const rkv_command *rkv_command_lookup(const char *name, size_t len);
@@ -190,6 +212,9 @@ void rkv_cmd_publish(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_pubsub(rkv_conn *, size_t, const rkv_slice *);
 /* RESET: leave every channel and pattern without replying. */
 void rkv_pubsub_unsubscribe_all(rkv_conn *c);
+/* Channels and patterns with at least one subscriber (INFO). */
+size_t rkv_pubsub_channel_count(const rkv_node *node);
+size_t rkv_pubsub_pattern_count(const rkv_node *node);
 
 /* cmd_server.c */
 void rkv_cmd_info(rkv_conn *, size_t, const rkv_slice *);

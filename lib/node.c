@@ -171,6 +171,8 @@ static void wkey_key(const rkv_dict_node *n, const char **key, size_t *len)
 static const rkv_dict_type wkey_type = {wkey_key};
 
 static void propagate_expired(int db, const rkv_entry *e, void *ud);
+static void signal_key(rkv_node *node, int db, const char *key, size_t klen,
+		       bool expiring);
 static int conn_flush(rkv_conn *c);
 
 /* The keyspace deleted an expired key (lazily or actively): propagate the
@@ -179,7 +181,7 @@ static int conn_flush(rkv_conn *c);
 static void key_expired(int db, const rkv_entry *e, void *ud)
 {
 	propagate_expired(db, e, ud);
-	rkv_signal_key(ud, db, rkv_entry_key(e), e->klen);
+	signal_key(ud, db, rkv_entry_key(e), e->klen, true);
 }
 
 int rkv_node_new(rkv_node **out, const rkv_callbacks *cbs,
@@ -596,8 +598,10 @@ bool rkv_conn_check_obuf(rkv_conn *c)
 /* Key change signals (WATCH, the host's keyspace callback)               */
 /* ---------------------------------------------------------------------- */
 
+/* Flag the watchers of wk. `expiring`: the key is being deleted by expiry
+ * (it is still in the keyspace while the hook runs). */
 static void fail_watchers(rkv_wkey *wk, int db, const char *key, size_t klen,
-			  rkv_node *node)
+			  rkv_node *node, bool expiring)
 {
 	rkv_watch *w = wk->watchers;
 
@@ -608,8 +612,8 @@ static void fail_watchers(rkv_wkey *wk, int db, const char *key, size_t klen,
 		if (w->expired) {
 			/* Expired when WATCHed: its deletion is no change
 			 * (Redis 7.0 touchWatchedKey()). */
-			if (!rkv_keyspace_peek(&node->ks, db, key, klen,
-					       INT64_MIN)) {
+			if (expiring || !rkv_keyspace_peek(&node->ks, db, key,
+							   klen, INT64_MIN)) {
 				w->expired = false;
 				w = next;
 				continue;
@@ -620,7 +624,8 @@ static void fail_watchers(rkv_wkey *wk, int db, const char *key, size_t klen,
 	}
 }
 
-void rkv_signal_key(rkv_node *node, int db, const char *key, size_t klen)
+static void signal_key(rkv_node *node, int db, const char *key, size_t klen,
+		       bool expiring)
 {
 	if (node->nwatched) {
 		rkv_dict *d = &node->watched[db];
@@ -628,10 +633,15 @@ void rkv_signal_key(rkv_node *node, int db, const char *key, size_t klen)
 		    d, key, klen, rkv_dict_hash(d, key, klen));
 
 		if (wk)
-			fail_watchers(wk, db, key, klen, node);
+			fail_watchers(wk, db, key, klen, node, expiring);
 	}
 	if (node->cb.keyspace)
 		node->cb.keyspace(node, db, key, klen, node->user_data);
+}
+
+void rkv_signal_key(rkv_node *node, int db, const char *key, size_t klen)
+{
+	signal_key(node, db, key, klen, false);
 }
 
 struct touch_db {

@@ -15,7 +15,7 @@
 
 /* The Redis version rkv answers as (HELLO, later INFO): the protocol and
  * behaviour it reproduces. */
-#define RKV_REDIS_COMPAT_VERSION "7.0.0"
+#define RKV_REDIS_COMPAT_VERSION "7.0.15"
 
 /* Redis's client-query-buffer-limit default: a client whose unparsed input
  * grows past this is disconnected. */

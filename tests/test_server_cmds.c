@@ -221,7 +221,7 @@ START_TEST(info_default_sections_in_order)
 	const char *prev = out;
 
 	ck_assert(out[0] == '$');
-	ck_assert(has(out, "\r\n# Server\r\nredis_version:7.0.0\r\n"
+	ck_assert(has(out, "\r\n# Server\r\nredis_version:" RKV_REDIS_COMPAT_VERSION "\r\n"
 			   "rkv_version:" RKV_VERSION_STRING "\r\n"));
 	for (size_t i = 0; i < sizeof(titles) / sizeof(*titles); i++) {
 		const char *p = strstr(out, titles[i]);
@@ -355,7 +355,7 @@ START_TEST(info_without_host_callback)
 {
 	const char *out = run(0, "INFO cpu server\r\n");
 
-	ck_assert(has(out, "# Server\r\nredis_version:7.0.0\r\n"));
+	ck_assert(has(out, "# Server\r\nredis_version:" RKV_REDIS_COMPAT_VERSION "\r\n"));
 	ck_assert(!has(out, "process_id"));
 	ck_assert(has(out, "\r\n\r\n# CPU\r\n"));
 }

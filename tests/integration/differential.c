@@ -9,12 +9,19 @@
  * "@sorted " compares the replies after sorting the elements of every
  * array (for commands whose order is unspecified: KEYS, SCAN). Each command is
  * sent to both as a multibulk request. Output: one line per mismatch, then "N
- * passed, N failed". */
+ * passed, N failed".
+ *
+ * Several clients: "@conn N" (0..7) makes client N current for the lines
+ * that follow (each side opens it on first use), and "@read" compares one
+ * more reply arriving on the current client without sending anything (a
+ * pub/sub message, say). "@type " compares only the type of the reply
+ * (HELLO, whose client ID and version differ). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -72,6 +79,8 @@ static int64_t now_ms(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static int redis_port;
+
 /* Start redis-server and connect to it, polling until a deadline. */
 static int start_redis(const char *path)
 {
@@ -95,6 +104,7 @@ static int start_redis(const char *path)
 		perror("fork");
 		exit(2);
 	}
+	redis_port = port;
 	a.sin_port = htons((uint16_t)port);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	while (now_ms(CLOCK_MONOTONIC) < deadline) {
@@ -114,12 +124,75 @@ static int start_redis(const char *path)
 	exit(2);
 }
 
-/* One complete reply from the socket, using rkv's tokenizer to know where
- * it ends. */
-static size_t read_reply(int fd, char *buf, size_t cap)
+/* One client, on both sides: its socket to redis-server with the bytes read
+ * and not yet compared, and its rkv connection with the output not yet
+ * compared. */
+#define MAX_CONNS 8
+typedef struct side {
+	int fd;
+	char pending[1 << 20];
+	size_t plen;
+	rkv_conn *conn;
+	char out[1 << 20];
+	size_t outlen;
+} side;
+
+static side sides[MAX_CONNS];
+
+static int connect_redis(void)
 {
-	static char pending[1 << 20];
-	static size_t plen;
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_port = htons((uint16_t)redis_port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		perror("connect");
+		exit(2);
+	}
+	return fd;
+}
+
+/* Length of the first complete reply in buf[0..len), or 0. */
+static size_t reply_len(const char *buf, size_t len)
+{
+	rkv_reply_parser p;
+	size_t off = 0;
+
+	rkv_reply_parser_init(&p);
+	for (;;) {
+		rkv_resp_token tok;
+		size_t used;
+		int r = rkv_reply_next(&p, buf + off, len - off, &used, &tok);
+
+		if (r != RKV_RESP_DONE)
+			return 0;
+		off += used;
+		if (tok.end)
+			return off;
+	}
+}
+
+/* Take the first complete reply rkv queued on a client. */
+static size_t take_rkv_reply(side *sd, char *buf, size_t cap)
+{
+	size_t n = reply_len(sd->out, sd->outlen);
+
+	if (n > cap)
+		n = cap;
+	memcpy(buf, sd->out, n);
+	memmove(sd->out, sd->out + n, sd->outlen - n);
+	sd->outlen -= n;
+	return n;
+}
+
+/* One complete reply from the socket, using rkv's tokenizer to know where
+ * it ends; waits at most 5 s. */
+static size_t read_reply(side *sd, char *buf, size_t cap)
+{
+	char *pending = sd->pending;
+	size_t plen = sd->plen;
+	int fd = sd->fd;
 	rkv_reply_parser p;
 	size_t off = 0;
 
@@ -140,11 +213,18 @@ static size_t read_reply(int fd, char *buf, size_t cap)
 			fprintf(stderr, "bad reply from redis: %s\n", p.errmsg);
 			exit(2);
 		}
-		if (plen == sizeof(pending)) {
+		if (plen == sizeof(sd->pending)) {
 			fprintf(stderr, "reply too large\n");
 			exit(2);
 		}
-		ssize_t n = read(fd, pending + plen, sizeof(pending) - plen);
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+		if (poll(&pfd, 1, 5000) != 1) {
+			fprintf(stderr, "no reply from redis in 5 s\n");
+			exit(2);
+		}
+		ssize_t n =
+		    read(fd, pending + plen, sizeof(sd->pending) - plen);
 
 		if (n <= 0) {
 			fprintf(stderr, "redis closed the connection\n");
@@ -156,23 +236,21 @@ static size_t read_reply(int fd, char *buf, size_t cap)
 		off = cap;
 	memcpy(buf, pending, off);
 	memmove(pending, pending + off, plen - off);
-	plen -= off;
+	sd->plen = plen - off;
 	return off;
 }
-
-static char rkv_out[1 << 20];
-static size_t rkv_outlen;
 
 static int64_t on_send(rkv_node *n, rkv_conn *c, const uint8_t *d, size_t len,
 		       void *ud)
 {
+	side *sd = rkv_conn_user_data(c);
+
 	(void)n;
-	(void)c;
 	(void)ud;
-	if (len > sizeof(rkv_out) - rkv_outlen)
-		len = sizeof(rkv_out) - rkv_outlen;
-	memcpy(rkv_out + rkv_outlen, d, len);
-	rkv_outlen += len;
+	if (len > sizeof(sd->out) - sd->outlen)
+		len = sizeof(sd->out) - sd->outlen;
+	memcpy(sd->out + sd->outlen, d, len);
+	sd->outlen += len;
 	return (int64_t)len;
 }
 
@@ -270,15 +348,15 @@ static void print_escaped(const char *s, size_t n)
 
 int main(int argc, char **argv)
 {
-	static char req[1 << 16], theirs[1 << 20];
+	static char req[1 << 16], theirs[1 << 20], ours[1 << 20];
 	rkv_req_parser parser;
 	rkv_callbacks *cbs;
 	rkv_options *opts;
 	rkv_node *node;
-	rkv_conn *conn;
+	side *cur = &sides[0];
 	FILE *script;
 	char line[4096];
-	int fd, passed = 0, failed = 0, lineno = 0;
+	int passed = 0, failed = 0, lineno = 0;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s REDIS_SERVER SCRIPT\n", argv[0]);
@@ -293,7 +371,7 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	fd = start_redis(argv[1]);
+	sides[0].fd = start_redis(argv[1]);
 
 	rkv_callbacks_new(&cbs);
 	rkv_callbacks_set_send(cbs, on_send);
@@ -302,21 +380,41 @@ int main(int argc, char **argv)
 	/* As the redis-server above: DEBUG (DIGEST) is compared too. */
 	rkv_options_set_enable_debug_command(opts, RKV_PROTECTED_YES);
 	if (rkv_node_new(&node, cbs, opts, NULL) < 0 ||
-	    rkv_conn_new(node, &conn, NULL) < 0)
+	    rkv_conn_new(node, &sides[0].conn, &sides[0]) < 0)
 		return 2;
 	rkv_callbacks_free(cbs);
 	rkv_options_free(opts);
 	rkv_req_parser_init(&parser, rkv_default_allocator());
 
 	while (fgets(line, sizeof(line), script)) {
-		size_t used, rlen = 0, tlen;
+		size_t used, rlen = 0, tlen, olen;
 		char *cmd = line;
-		bool sorted = false;
-		int r;
+		bool sorted = false, type_only = false;
+		int r, n;
 
 		lineno++;
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
+		if (sscanf(line, "@conn %d", &n) == 1) {
+			if (n < 0 || n >= MAX_CONNS) {
+				fprintf(stderr, "line %d: bad client\n",
+					lineno);
+				return 2;
+			}
+			cur = &sides[n];
+			if (!cur->conn) {
+				cur->fd = connect_redis();
+				if (rkv_conn_new(node, &cur->conn, cur) < 0)
+					return 2;
+			}
+			continue;
+		}
+		if (strncmp(line, "@read", 5) == 0)
+			goto compare;
+		if (strncmp(line, "@type ", 6) == 0) {
+			type_only = true;
+			cmd += 6;
+		}
 		if (strncmp(line, "@sorted ", 8) == 0) {
 			sorted = true;
 			cmd += 8;
@@ -339,18 +437,23 @@ int main(int argc, char **argv)
 			memcpy(req + rlen, "\r\n", 2);
 			rlen += 2;
 		}
-		if (write(fd, req, rlen) != (ssize_t)rlen) {
+		if (write(cur->fd, req, rlen) != (ssize_t)rlen) {
 			perror("write");
 			return 2;
 		}
-		tlen = read_reply(fd, theirs, sizeof(theirs));
-		rkv_outlen = 0;
-		rkv_conn_recv(conn, (const uint8_t *)req, rlen);
+		rkv_conn_recv(cur->conn, (const uint8_t *)req, rlen);
+	compare:
+		tlen = read_reply(cur, theirs, sizeof(theirs));
+		olen = take_rkv_reply(cur, ours, sizeof(ours));
 		if (sorted) {
 			sort_reply(theirs, tlen);
-			sort_reply(rkv_out, rkv_outlen);
+			sort_reply(ours, olen);
 		}
-		if (tlen == rkv_outlen && memcmp(theirs, rkv_out, tlen) == 0) {
+		if (type_only && tlen && olen && theirs[0] == ours[0]) {
+			passed++;
+			continue;
+		}
+		if (tlen == olen && memcmp(theirs, ours, tlen) == 0) {
 			passed++;
 			continue;
 		}
@@ -360,14 +463,18 @@ int main(int argc, char **argv)
 		printf("  redis: ");
 		print_escaped(theirs, tlen);
 		printf("\n  rkv:   ");
-		print_escaped(rkv_out, rkv_outlen);
+		print_escaped(ours, olen);
 		printf("\n");
 	}
 	fclose(script);
 	rkv_req_parser_free(&parser);
-	rkv_conn_free(conn);
+	for (int i = 0; i < MAX_CONNS; i++) {
+		if (sides[i].conn) {
+			rkv_conn_free(sides[i].conn);
+			close(sides[i].fd);
+		}
+	}
 	rkv_node_free(node);
-	close(fd);
 	stop_redis();
 	printf("differential: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
