@@ -103,6 +103,8 @@ void rkv_server_free(rkv_node *node)
 /* Shared helpers                                                         */
 /* ---------------------------------------------------------------------- */
 
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
 static void add_bulk_str(rkv_conn *c, const char *s)
 {
 	rkv_resp_add_bulk(&c->obuf, s, strlen(s));
@@ -148,19 +150,27 @@ static void reply_help(rkv_conn *c, const char *container,
 	add_status_str(c, "    Prints this help.");
 }
 
-/* A subcommand of a container command (CLIENT LIST): Redis 7.0's
- * metadata for COMMAND INFO, and its arity for dispatch. */
-typedef struct sub_meta {
+/* A subcommand rkv implements: the handler the container dispatches to.
+ * Existence and arity were checked by the pipeline against the command
+ * table (rkv_subcommand); the arity is checked again here for callers that
+ * bypass it. */
+typedef struct sub_entry {
 	const char *name;
 	int arity;
-	const char *flags, *acl, *tips; /* space-separated words */
-} sub_meta;
+	rkv_command_proc proc;
+} sub_entry;
 
-/* Find argv[1] in subs and check its arity; on failure reply Redis's
- * error and return -1. */
-static int sub_find(rkv_conn *c, const char *container, const sub_meta *subs,
-		    size_t n, size_t argc, const rkv_slice *argv)
+/* Run the subcommand argv[1] of container (upper-case name) from subs. */
+static void sub_dispatch(rkv_conn *c, const char *container,
+			 const sub_entry *subs, size_t n, size_t argc,
+			 const rkv_slice *argv)
 {
+	char lower[16];
+	size_t j;
+
+	for (j = 0; container[j] && j < sizeof(lower) - 1; j++)
+		lower[j] = (char)(container[j] | 0x20);
+	lower[j] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		int ar = subs[i].arity;
 
@@ -168,23 +178,27 @@ static int sub_find(rkv_conn *c, const char *container, const sub_meta *subs,
 			continue;
 		if ((ar > 0 && (size_t)ar != argc) ||
 		    (ar < 0 && argc < (size_t)-ar)) {
-			char lower[16];
-			size_t j;
-
-			for (j = 0; container[j] && j < sizeof(lower) - 1; j++)
-				lower[j] = (char)(container[j] | 0x20);
-			lower[j] = '\0';
 			rkv_resp_add_errorf(
 			    &c->obuf,
 			    "wrong number of arguments for '%s|%s' command",
 			    lower, subs[i].name);
-			return -1;
+			return;
 		}
-		return (int)i;
+		subs[i].proc(c, argc, argv);
+		return;
+	}
+	if (rkv_subcommand_lookup(rkv_command_lookup(lower, j), argv[1].ptr,
+				  argv[1].len)) {
+		/* Redis has it; rkv does not (CLIENT PAUSE, ...). */
+		rkv_resp_add_errorf(&c->obuf,
+				    "%s %.*s is not supported by rkv. Try %s "
+				    "HELP.",
+				    container, arg_print_len(&argv[1]),
+				    argv[1].ptr, container);
+		return;
 	}
 	rkv_resp_add_errorf(&c->obuf, "unknown subcommand '%.*s'. Try %s HELP.",
 			    arg_print_len(&argv[1]), argv[1].ptr, container);
-	return -1;
 }
 
 /* Count the words of a space-separated list. */
@@ -536,8 +550,8 @@ static void section_stats(info_ctx *x)
 	kv(x, "current_eviction_exceeded_time", "%d", 0);
 	kv(x, "keyspace_hits", "%lld", node->ks.hits);
 	kv(x, "keyspace_misses", "%lld", node->ks.misses);
-	hostkv(x, "pubsub_channels");
-	hostkv(x, "pubsub_patterns");
+	kv(x, "pubsub_channels", "%zu", rkv_pubsub_channel_count(node));
+	kv(x, "pubsub_patterns", "%zu", rkv_pubsub_pattern_count(node));
 	kv(x, "pubsubshard_channels", "%d", 0);
 	kv(x, "latest_fork_usec", "%d", 0);
 	kv(x, "total_forks", "%d", 0);
@@ -713,22 +727,6 @@ void rkv_cmd_info(rkv_conn *c, size_t argc, const rkv_slice *argv)
 /* ---------------------------------------------------------------------- */
 /* CLIENT                                                                 */
 /* ---------------------------------------------------------------------- */
-
-static const sub_meta client_subs[] = {
-    {"id", 2, "noscript loading stale", "@slow @connection", ""},
-    {"setname", 3, "noscript loading stale", "@slow @connection", ""},
-    {"getname", 2, "noscript loading stale", "@slow @connection", ""},
-    {"list", -2, "admin noscript loading stale",
-     "@admin @slow @dangerous @connection", "nondeterministic_output"},
-    {"info", 2, "noscript loading stale", "@slow @connection",
-     "nondeterministic_output"},
-    {"kill", -3, "admin noscript loading stale",
-     "@admin @slow @dangerous @connection", ""},
-    {"no-evict", 3, "admin noscript loading stale",
-     "@admin @slow @dangerous @connection", ""},
-    {"reply", 3, "noscript loading stale", "@slow @connection", ""},
-    {"help", 2, "loading stale", "@slow @connection", ""},
-};
 
 static const char *const client_help[] = {
     "GETNAME",
@@ -1144,19 +1142,21 @@ static void client_help_cmd(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	reply_help(c, "CLIENT", client_help);
 }
 
-static const rkv_command_proc client_procs[] = {
-    client_id,	 client_setname,  client_getname, client_list,	   client_info,
-    client_kill, client_no_evict, client_reply,	  client_help_cmd,
+static const sub_entry client_subs[] = {
+    {"id", 2, client_id},
+    {"setname", 3, client_setname},
+    {"getname", 2, client_getname},
+    {"list", -2, client_list},
+    {"info", 2, client_info},
+    {"kill", -3, client_kill},
+    {"no-evict", 3, client_no_evict},
+    {"reply", 3, client_reply},
+    {"help", 2, client_help_cmd},
 };
 
 void rkv_cmd_client(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	int i =
-	    sub_find(c, "CLIENT", client_subs,
-		     sizeof(client_subs) / sizeof(client_subs[0]), argc, argv);
-
-	if (i >= 0)
-		client_procs[i](c, argc, argv);
+	sub_dispatch(c, "CLIENT", client_subs, NELEM(client_subs), argc, argv);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2459,68 +2459,133 @@ static const char *const cmd_docs[] = {
 
 };
 
-static const sub_meta command_subs[] = {
-    {"count", 2, "loading stale", "@slow @connection", ""},
-    {"list", -2, "loading stale", "@slow @connection",
-     "nondeterministic_output_order"},
-    {"info", -2, "loading stale", "@slow @connection",
-     "nondeterministic_output_order"},
-    {"docs", -2, "loading stale", "@slow @connection",
-     "nondeterministic_output_order"},
-    {"getkeys", -4, "loading stale", "@slow @connection", ""},
-    {"help", 2, "loading stale", "@slow @connection", ""},
-};
-
-static const sub_meta slowlog_subs[] = {
-    {"get", -2, "admin loading stale", "@admin @slow @dangerous",
-     "request_policy:all_nodes nondeterministic_output"},
-    {"len", 2, "admin loading stale", "@admin @slow @dangerous",
-     "request_policy:all_nodes response_policy:agg_sum "
-     "nondeterministic_output"},
-    {"reset", 2, "admin loading stale", "@admin @slow @dangerous",
-     "request_policy:all_nodes response_policy:all_succeeded"},
-    {"help", 2, "loading stale", "@slow", ""},
-};
-
-static const sub_meta latency_subs[] = {
-    {"latest", 2, "admin noscript loading stale", "@admin @slow @dangerous",
-     "nondeterministic_output request_policy:all_nodes "
-     "response_policy:special"},
-    {"history", 3, "admin noscript loading stale", "@admin @slow @dangerous",
-     "nondeterministic_output request_policy:all_nodes "
-     "response_policy:special"},
-    {"reset", -2, "admin noscript loading stale", "@admin @slow @dangerous",
-     "request_policy:all_nodes response_policy:all_succeeded"},
-    {"doctor", 2, "admin noscript loading stale", "@admin @slow @dangerous",
-     "nondeterministic_output request_policy:all_nodes "
-     "response_policy:special"},
-    {"help", 2, "loading stale", "@slow", ""},
-};
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
 _Static_assert(NELEM(cmd_docs) == NELEM(cmd_metas), "one docs per meta");
 
-/* The subcommands rkv implements for a container command, or NULL. */
-static const sub_meta *subs_of(const rkv_command *cmd, size_t *n)
+/* Redis 7.0's metadata of the subcommands the command table declares
+ * (generated as cmd_metas; key positions are Redis's own). */
+typedef struct subcmd_meta {
+	const char *fullname;
+	int arity, first_key, last_key, key_step;
+	const char *flags, *acl, *tips, *specs;
+} subcmd_meta;
+
+static const subcmd_meta sub_metas[] = {
+    {"client|caching", 3, 0, 0, 0, "noscript loading stale",
+     "@slow @connection", "", ""},
+    {"client|getname", 2, 0, 0, 0, "noscript loading stale",
+     "@slow @connection", "", ""},
+    {"client|getredir", 2, 0, 0, 0, "noscript loading stale",
+     "@slow @connection", "", ""},
+    {"client|help", 2, 0, 0, 0, "loading stale", "@slow @connection", "", ""},
+    {"client|id", 2, 0, 0, 0, "noscript loading stale", "@slow @connection", "",
+     ""},
+    {"client|info", 2, 0, 0, 0, "noscript loading stale", "@slow @connection",
+     "nondeterministic_output", ""},
+    {"client|kill", -3, 0, 0, 0, "admin noscript loading stale",
+     "@admin @slow @dangerous @connection", "", ""},
+    {"client|list", -2, 0, 0, 0, "admin noscript loading stale",
+     "@admin @slow @dangerous @connection", "nondeterministic_output", ""},
+    {"client|no-evict", 3, 0, 0, 0, "admin noscript loading stale",
+     "@admin @slow @dangerous @connection", "", ""},
+    {"client|pause", -3, 0, 0, 0, "admin noscript loading stale",
+     "@admin @slow @dangerous @connection", "", ""},
+    {"client|reply", 3, 0, 0, 0, "noscript loading stale", "@slow @connection",
+     "", ""},
+    {"client|setname", 3, 0, 0, 0, "noscript loading stale",
+     "@slow @connection", "", ""},
+    {"client|tracking", -3, 0, 0, 0, "noscript loading stale",
+     "@slow @connection", "", ""},
+    {"client|trackinginfo", 2, 0, 0, 0, "noscript loading stale",
+     "@slow @connection", "", ""},
+    {"client|unblock", -3, 0, 0, 0, "admin noscript loading stale",
+     "@admin @slow @dangerous @connection", "", ""},
+    {"client|unpause", 2, 0, 0, 0, "admin noscript loading stale",
+     "@admin @slow @dangerous @connection", "", ""},
+    {"command|count", 2, 0, 0, 0, "loading stale", "@slow @connection", "", ""},
+    {"command|docs", -2, 0, 0, 0, "loading stale", "@slow @connection",
+     "nondeterministic_output_order", ""},
+    {"command|getkeys", -4, 0, 0, 0, "loading stale", "@slow @connection", "",
+     ""},
+    {"command|getkeysandflags", -4, 0, 0, 0, "loading stale",
+     "@slow @connection", "", ""},
+    {"command|help", 2, 0, 0, 0, "loading stale", "@slow @connection", "", ""},
+    {"command|info", -2, 0, 0, 0, "loading stale", "@slow @connection",
+     "nondeterministic_output_order", ""},
+    {"command|list", -2, 0, 0, 0, "loading stale", "@slow @connection",
+     "nondeterministic_output_order", ""},
+    {"config|get", -3, 0, 0, 0, "admin noscript loading stale",
+     "@admin @slow @dangerous", "", ""},
+    {"config|help", 2, 0, 0, 0, "loading stale", "@slow", "", ""},
+    {"config|resetstat", 2, 0, 0, 0, "admin noscript loading stale",
+     "@admin @slow @dangerous", "", ""},
+    {"config|rewrite", 2, 0, 0, 0, "admin noscript loading stale",
+     "@admin @slow @dangerous", "", ""},
+    {"config|set", -4, 0, 0, 0, "admin noscript loading stale",
+     "@admin @slow @dangerous",
+     "request_policy:all_nodes response_policy:all_succeeded", ""},
+    {"latency|doctor", 2, 0, 0, 0, "admin noscript loading stale",
+     "@admin @slow @dangerous",
+     "nondeterministic_output request_policy:all_nodes response_policy:special",
+     ""},
+    {"latency|graph", 3, 0, 0, 0, "admin noscript loading stale",
+     "@admin @slow @dangerous",
+     "nondeterministic_output request_policy:all_nodes response_policy:special",
+     ""},
+    {"latency|help", 2, 0, 0, 0, "loading stale", "@slow", "", ""},
+    {"latency|histogram", -2, 0, 0, 0, "admin noscript loading stale",
+     "@admin @slow @dangerous",
+     "nondeterministic_output request_policy:all_nodes response_policy:special",
+     ""},
+    {"latency|history", 3, 0, 0, 0, "admin noscript loading stale",
+     "@admin @slow @dangerous",
+     "nondeterministic_output request_policy:all_nodes response_policy:special",
+     ""},
+    {"latency|latest", 2, 0, 0, 0, "admin noscript loading stale",
+     "@admin @slow @dangerous",
+     "nondeterministic_output request_policy:all_nodes response_policy:special",
+     ""},
+    {"latency|reset", -2, 0, 0, 0, "admin noscript loading stale",
+     "@admin @slow @dangerous",
+     "request_policy:all_nodes response_policy:all_succeeded", ""},
+    {"object|encoding", 3, 2, 2, 1, "readonly", "@keyspace @read @slow",
+     "nondeterministic_output", "RO;index 2;range 0 1 0;"},
+    {"object|freq", 3, 2, 2, 1, "readonly", "@keyspace @read @slow",
+     "nondeterministic_output", "RO;index 2;range 0 1 0;"},
+    {"object|help", 2, 0, 0, 0, "loading stale", "@keyspace @slow", "", ""},
+    {"object|idletime", 3, 2, 2, 1, "readonly", "@keyspace @read @slow",
+     "nondeterministic_output", "RO;index 2;range 0 1 0;"},
+    {"object|refcount", 3, 2, 2, 1, "readonly", "@keyspace @read @slow",
+     "nondeterministic_output", "RO;index 2;range 0 1 0;"},
+    {"pubsub|channels", -2, 0, 0, 0, "pubsub loading stale", "@pubsub @slow",
+     "", ""},
+    {"pubsub|help", 2, 0, 0, 0, "loading stale", "@slow", "", ""},
+    {"pubsub|numpat", 2, 0, 0, 0, "pubsub loading stale", "@pubsub @slow", "",
+     ""},
+    {"pubsub|numsub", -2, 0, 0, 0, "pubsub loading stale", "@pubsub @slow", "",
+     ""},
+    {"pubsub|shardchannels", -2, 0, 0, 0, "pubsub loading stale",
+     "@pubsub @slow", "", ""},
+    {"pubsub|shardnumsub", -2, 0, 0, 0, "pubsub loading stale", "@pubsub @slow",
+     "", ""},
+    {"slowlog|get", -2, 0, 0, 0, "admin loading stale",
+     "@admin @slow @dangerous",
+     "request_policy:all_nodes nondeterministic_output", ""},
+    {"slowlog|help", 2, 0, 0, 0, "loading stale", "@slow", "", ""},
+    {"slowlog|len", 2, 0, 0, 0, "admin loading stale",
+     "@admin @slow @dangerous",
+     "request_policy:all_nodes response_policy:agg_sum nondeterministic_output",
+     ""},
+    {"slowlog|reset", 2, 0, 0, 0, "admin loading stale",
+     "@admin @slow @dangerous",
+     "request_policy:all_nodes response_policy:all_succeeded", ""},
+
+};
+
+static const subcmd_meta *sub_meta_of(const char *fullname)
 {
-	if (cmd->proc == rkv_cmd_client) {
-		*n = NELEM(client_subs);
-		return client_subs;
-	}
-	if (cmd->proc == rkv_cmd_command) {
-		*n = NELEM(command_subs);
-		return command_subs;
-	}
-	if (cmd->proc == rkv_cmd_slowlog) {
-		*n = NELEM(slowlog_subs);
-		return slowlog_subs;
-	}
-	if (cmd->proc == rkv_cmd_latency) {
-		*n = NELEM(latency_subs);
-		return latency_subs;
-	}
-	*n = 0;
+	for (size_t i = 0; i < NELEM(sub_metas); i++)
+		if (strcmp(sub_metas[i].fullname, fullname) == 0)
+			return &sub_metas[i];
 	return NULL;
 }
 
@@ -2665,21 +2730,24 @@ static void add_key_specs(rkv_conn *c, const char *specs)
 }
 
 /* A subcommand's COMMAND INFO entry. */
-static void add_sub_info(rkv_conn *c, const char *parent, const sub_meta *s)
+static void add_sub_info(rkv_conn *c, const rkv_command *cmd,
+			 const rkv_subcommand *sub)
 {
 	char name[64];
+	const subcmd_meta *m;
 
-	snprintf(name, sizeof(name), "%s|%s", parent, s->name);
+	rkv_command_fullname(cmd, sub, name, sizeof(name));
+	m = sub_meta_of(name);
 	rkv_resp_add_array(&c->obuf, 10);
 	add_bulk_str(c, name);
-	rkv_resp_add_integer(&c->obuf, s->arity);
-	add_word_set(c, s->flags, true);
-	rkv_resp_add_integer(&c->obuf, 0);
-	rkv_resp_add_integer(&c->obuf, 0);
-	rkv_resp_add_integer(&c->obuf, 0);
-	add_word_set(c, s->acl, true);
-	add_word_set(c, s->tips, false);
-	rkv_resp_add_set(&c->obuf, c->proto, 0);
+	rkv_resp_add_integer(&c->obuf, sub->arity);
+	add_word_set(c, m ? m->flags : "", true);
+	rkv_resp_add_integer(&c->obuf, m ? m->first_key : 0);
+	rkv_resp_add_integer(&c->obuf, m ? m->last_key : 0);
+	rkv_resp_add_integer(&c->obuf, m ? m->key_step : 0);
+	add_word_set(c, m ? m->acl : "", true);
+	add_word_set(c, m ? m->tips : "", false);
+	add_key_specs(c, m ? m->specs : "");
 	rkv_resp_add_set(&c->obuf, c->proto, 0);
 }
 
@@ -2688,9 +2756,6 @@ static void add_command_info(rkv_conn *c, const rkv_command *cmd)
 {
 	cmd_meta tmp;
 	const cmd_meta *m = meta_or_default(cmd, &tmp);
-	size_t nsub;
-	const sub_meta *subs = subs_of(cmd, &nsub);
-
 	rkv_resp_add_array(&c->obuf, 10);
 	add_bulk_str(c, cmd->name);
 	rkv_resp_add_integer(&c->obuf, cmd->arity);
@@ -2701,10 +2766,10 @@ static void add_command_info(rkv_conn *c, const rkv_command *cmd)
 	add_word_set(c, m->acl, true);
 	add_word_set(c, m->tips, false);
 	add_key_specs(c, m->specs);
-	if (subs) {
-		rkv_resp_add_array(&c->obuf, (long long)nsub);
-		for (size_t i = 0; i < nsub; i++)
-			add_sub_info(c, cmd->name, &subs[i]);
+	if (cmd->nsub) {
+		rkv_resp_add_array(&c->obuf, (long long)cmd->nsub);
+		for (size_t i = 0; i < cmd->nsub; i++)
+			add_sub_info(c, cmd, &cmd->sub[i]);
 	} else {
 		rkv_resp_add_set(&c->obuf, c->proto, 0);
 	}
@@ -2818,8 +2883,6 @@ static void command_list(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	/* Names first (count unknown up front), then the reply. */
 	rkv_buf_init(&names, rkv_node_alloc(c->node));
 	for (size_t i = 0; i < n && mode != 3; i++) {
-		size_t nsub;
-		const sub_meta *subs = subs_of(&t[i], &nsub);
 		cmd_meta tmp;
 		const cmd_meta *m = meta_or_default(&t[i], &tmp);
 		const char *nm = t[i].name;
@@ -2831,17 +2894,19 @@ static void command_list(rkv_conn *c, size_t argc, const rkv_slice *argv)
 			rkv_buf_append(&names, nm, strlen(nm) + 1);
 			total++;
 		}
-		for (size_t j = 0; j < nsub; j++) {
+		for (size_t j = 0; j < t[i].nsub; j++) {
 			char full[64];
-			int len = snprintf(full, sizeof(full), "%s|%s", nm,
-					   subs[j].name);
+			const subcmd_meta *sm;
 
+			rkv_command_fullname(&t[i], &t[i].sub[j], full,
+					     sizeof(full));
+			sm = sub_meta_of(full);
 			if (mode == 0 ||
 			    (mode == 1 &&
 			     rkv_glob_match(arg->ptr, arg->len, full,
-					    (size_t)len, true)) ||
-			    (mode == 2 && in_category(subs[j].acl, arg))) {
-				rkv_buf_append(&names, full, (size_t)len + 1);
+					    strlen(full), true)) ||
+			    (mode == 2 && sm && in_category(sm->acl, arg))) {
+				rkv_buf_append(&names, full, strlen(full) + 1);
 				total++;
 			}
 		}
@@ -2966,23 +3031,20 @@ static void command_help_cmd(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	reply_help(c, "COMMAND", command_help);
 }
 
-static const rkv_command_proc command_procs[] = {
-    command_count, command_list,    command_info,
-    command_docs,  command_getkeys, command_help_cmd,
+static const sub_entry command_subs[] = {
+    {"count", 2, command_count},      {"list", -2, command_list},
+    {"info", -2, command_info},	      {"docs", -2, command_docs},
+    {"getkeys", -4, command_getkeys}, {"help", 2, command_help_cmd},
 };
 
 void rkv_cmd_command(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	int i;
-
 	if (argc == 1) {
 		command_all(c);
 		return;
 	}
-	i = sub_find(c, "COMMAND", command_subs, NELEM(command_subs), argc,
+	sub_dispatch(c, "COMMAND", command_subs, NELEM(command_subs), argc,
 		     argv);
-	if (i >= 0)
-		command_procs[i](c, argc, argv);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -3212,16 +3274,17 @@ static void slowlog_help_cmd(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	reply_help(c, "SLOWLOG", slowlog_help);
 }
 
-static const rkv_command_proc slowlog_procs[] = {
-    slowlog_get, slowlog_len, slowlog_reset_cmd, slowlog_help_cmd};
+static const sub_entry slowlog_subs[] = {
+    {"get", -2, slowlog_get},
+    {"len", 2, slowlog_len},
+    {"reset", 2, slowlog_reset_cmd},
+    {"help", 2, slowlog_help_cmd},
+};
 
 void rkv_cmd_slowlog(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	int i = sub_find(c, "SLOWLOG", slowlog_subs, NELEM(slowlog_subs), argc,
-			 argv);
-
-	if (i >= 0)
-		slowlog_procs[i](c, argc, argv);
+	sub_dispatch(c, "SLOWLOG", slowlog_subs, NELEM(slowlog_subs), argc,
+		     argv);
 }
 
 static const char *const latency_help[] = {
@@ -3427,17 +3490,16 @@ static void latency_help_cmd(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	reply_help(c, "LATENCY", latency_help);
 }
 
-static const rkv_command_proc latency_procs[] = {
-    latency_latest, latency_history, latency_reset, latency_doctor,
-    latency_help_cmd};
+static const sub_entry latency_subs[] = {
+    {"latest", 2, latency_latest}, {"history", 3, latency_history},
+    {"reset", -2, latency_reset},  {"doctor", 2, latency_doctor},
+    {"help", 2, latency_help_cmd},
+};
 
 void rkv_cmd_latency(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	int i = sub_find(c, "LATENCY", latency_subs, NELEM(latency_subs), argc,
-			 argv);
-
-	if (i >= 0)
-		latency_procs[i](c, argc, argv);
+	sub_dispatch(c, "LATENCY", latency_subs, NELEM(latency_subs), argc,
+		     argv);
 }
 
 /* ---------------------------------------------------------------------- */

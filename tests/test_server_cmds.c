@@ -221,8 +221,10 @@ START_TEST(info_default_sections_in_order)
 	const char *prev = out;
 
 	ck_assert(out[0] == '$');
-	ck_assert(has(out, "\r\n# Server\r\nredis_version:" RKV_REDIS_COMPAT_VERSION "\r\n"
-			   "rkv_version:" RKV_VERSION_STRING "\r\n"));
+	ck_assert(has(out,
+		      "\r\n# Server\r\nredis_version:" RKV_REDIS_COMPAT_VERSION
+		      "\r\n"
+		      "rkv_version:" RKV_VERSION_STRING "\r\n"));
 	for (size_t i = 0; i < sizeof(titles) / sizeof(*titles); i++) {
 		const char *p = strstr(out, titles[i]);
 
@@ -326,6 +328,8 @@ START_TEST(info_values_come_from_the_node)
 			   "db3:keys=1,expires=0,avg_ttl=0\r\n"));
 	ck_assert_int_eq(info_num(out, "keyspace_hits"), 2);
 	ck_assert_int_eq(info_num(out, "keyspace_misses"), 1);
+	ck_assert_int_eq(info_num(out, "pubsub_channels"), 0);
+	ck_assert_int_eq(info_num(out, "pubsub_patterns"), 0);
 	ck_assert_int_eq(info_num(out, "connected_clients"), 3);
 	ck_assert_int_eq(info_num(out, "rdb_changes_since_last_save"), 3);
 	ck_assert_int_eq(info_num(out, "total_commands_processed"), 7);
@@ -351,11 +355,29 @@ START_TEST(info_values_come_from_the_node)
 }
 END_TEST
 
+START_TEST(pubsub_clients_in_info_and_list)
+{
+	const char *out;
+
+	run(2, "SUBSCRIBE ch1 ch2\r\n");
+	run(1, "PSUBSCRIBE p*\r\n");
+	out = run(0, "INFO stats\r\n");
+	ck_assert_int_eq(info_num(out, "pubsub_channels"), 2);
+	ck_assert_int_eq(info_num(out, "pubsub_patterns"), 1);
+	out = run(0, "CLIENT LIST TYPE pubsub\r\n");
+	ck_assert(has(out, "id=2 ") && has(out, "id=3 ") && !has(out, "id=1 "));
+	ck_assert(has(out, " flags=P db=0 sub=2 psub=0 "));
+	ck_assert(has(out, " flags=P db=0 sub=0 psub=1 "));
+	ck_reply(0, "CLIENT KILL TYPE pubsub\r\n", ":2\r\n");
+}
+END_TEST
+
 START_TEST(info_without_host_callback)
 {
 	const char *out = run(0, "INFO cpu server\r\n");
 
-	ck_assert(has(out, "# Server\r\nredis_version:" RKV_REDIS_COMPAT_VERSION "\r\n"));
+	ck_assert(has(out, "# Server\r\nredis_version:" RKV_REDIS_COMPAT_VERSION
+			   "\r\n"));
 	ck_assert(!has(out, "process_id"));
 	ck_assert(has(out, "\r\n\r\n# CPU\r\n"));
 }
@@ -588,10 +610,24 @@ START_TEST(command_list_getkeys_errors)
 
 	ck_assert(has(out, "\r\n$3\r\nget\r\n"));
 	ck_assert(has(out, "\r\n$11\r\nclient|list\r\n"));
+	/* Subcommands in the table's order (Redis: hash order). */
 	ck_reply(0, "COMMAND LIST FILTERBY pattern slow*\r\n",
-		 "*5\r\n$7\r\nslowlog\r\n$11\r\nslowlog|get\r\n$11\r\n"
-		 "slowlog|len\r\n$13\r\nslowlog|reset\r\n$12\r\nslowlog|help"
+		 "*5\r\n$7\r\nslowlog\r\n$11\r\nslowlog|get\r\n$12\r\n"
+		 "slowlog|help\r\n$11\r\nslowlog|len\r\n$13\r\nslowlog|reset"
 		 "\r\n");
+	/* Every subcommand Redis declares is listed; the ones rkv lacks say
+	 * so when called. */
+	ck_assert(has(run(0, "COMMAND INFO client\r\n"),
+		      "\r\n*16\r\n*10\r\n$14\r\nclient|caching\r\n:3\r\n"));
+	ck_assert(has(run(0, "COMMAND INFO object\r\n"),
+		      "$15\r\nobject|encoding\r\n:3\r\n*1\r\n+readonly\r\n"
+		      ":2\r\n:2\r\n:1\r\n"));
+	ck_reply(0, "CLIENT PAUSE 10\r\n",
+		 "-ERR CLIENT PAUSE is not supported by rkv. Try CLIENT "
+		 "HELP.\r\n");
+	ck_reply(0, "LATENCY GRAPH command\r\n",
+		 "-ERR LATENCY GRAPH is not supported by rkv. Try LATENCY "
+		 "HELP.\r\n");
 	out = run(0, "COMMAND LIST FILTERBY aclcat STRING\r\n");
 	ck_assert(has(out, "$6\r\nappend\r\n") && !has(out, "$3\r\ndel\r\n"));
 	ck_reply(0, "COMMAND LIST FILTERBY aclcat nosuch\r\n", "*0\r\n");
@@ -895,6 +931,7 @@ static Suite *server_suite(void)
 	tcase_add_test(tc, monitor_sees_every_client);
 	tcase_add_test(tc, shutdown_tells_the_host);
 	tcase_add_test(tc, hits_and_misses_count_reads_only);
+	tcase_add_test(tc, pubsub_clients_in_info_and_list);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(bare, setup_noevent, teardown);
 	tcase_add_test(bare, info_without_host_callback);
