@@ -407,13 +407,17 @@ RKV_API size_t rkv_conn_pending_output(const rkv_conn *conn);
  * Returns 0 or RKV_ERR_INVALID. */
 RKV_API int rkv_conn_set_addr(rkv_conn *conn, const char *addr);
 
-/* Record the connection's local address ("ip:port", the listening side)
- * and the host's descriptor for it, shown by CLIENT LIST / CLIENT INFO
- * (laddr=, fd=) and matched by CLIENT KILL LADDR. Both are optional and
- * informative only: without them CLIENT LIST shows "laddr=" and "fd=-1".
- * The string is copied (at most 63 bytes are kept).
+/* Record the connection's local address ("ip:port", the listening side),
+ * shown by CLIENT LIST / CLIENT INFO (laddr=) and matched by CLIENT KILL
+ * LADDR. Optional: without it CLIENT LIST shows "laddr=". The string is
+ * copied (at most 63 bytes are kept).
  * Returns 0 or RKV_ERR_INVALID (conn or laddr NULL). */
 RKV_API int rkv_conn_set_laddr(rkv_conn *conn, const char *laddr);
+
+/* Record the host's descriptor of the connection, shown by CLIENT LIST /
+ * CLIENT INFO (fd=); informative only, the library never uses it.
+ * Optional: without it CLIENT LIST shows "fd=-1".
+ * Returns 0 or RKV_ERR_INVALID (conn NULL). */
 RKV_API int rkv_conn_set_fd(rkv_conn *conn, int fd);
 
 /* The conn_user_data given to rkv_conn_new(). */

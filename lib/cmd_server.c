@@ -298,6 +298,8 @@ typedef struct info_ctx {
 static info_field *host_fields(info_ctx *x, size_t *n)
 {
 	*n = x->w.fields.len / sizeof(info_field);
+	if (*n == 0)
+		return NULL; /* an empty buffer has no storage */
 	return (info_field *)(void *)rkv_buf_head(&x->w.fields);
 }
 
@@ -2914,7 +2916,7 @@ static void command_list(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	if (names.oom) {
 		rkv_reply_oom(c);
 	} else {
-		const char *p = rkv_buf_head(&names);
+		const char *p = total ? rkv_buf_head(&names) : "";
 
 		rkv_resp_add_array(&c->obuf, (long long)total);
 		for (size_t i = 0; i < total; i++) {

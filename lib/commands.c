@@ -507,12 +507,11 @@ void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
 	int64_t start = 0;
 	bool timed = node->set.slowlog_slower_than_us >= 0 ||
 		     node->set.latency_threshold_ms > 0;
-
-	/* lastcmd is the running command (CLIENT LIST cmd=, read lookups);
-	 * a transaction's queued commands leave EXEC there. */
 	const rkv_command *outer = c->lastcmd;
 	bool queued = node->in_exec;
 
+	/* lastcmd is the running command (CLIENT LIST cmd=, read lookups);
+	 * a transaction's queued commands leave EXEC there. */
 	c->lastcmd = cmd;
 	if (timed)
 		start = rkv_node_now_us(node);
