@@ -628,8 +628,6 @@ static int conn_class(const rkv_conn *c)
 	return (c->nsub || c->npsub) ? 2 : 0;
 }
 
-static const char *const class_names[] = {"normal", "replica", "pubsub"};
-
 bool rkv_conn_check_obuf(rkv_conn *c)
 {
 	rkv_node *node = c->node;
@@ -660,7 +658,6 @@ bool rkv_conn_check_obuf(rkv_conn *c)
 		      "ASAP for overcoming of output buffer limits.",
 		      (unsigned long long)c->id, c->addr[0] ? c->addr : "?",
 		      c->name);
-	(void)class_names;
 	node->stats.client_obuf_limit_disconnections++;
 	rkv_conn_kill(c);
 	return false;
