@@ -35,6 +35,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -308,6 +309,7 @@ struct server {
 	struct client *to_close;
 	bool accept_paused;
 	bool shutdown;
+	bool shutdown_cmd; /* asked by SHUTDOWN (the node logged it) */
 };
 
 static int64_t clock_ms(clockid_t id)
@@ -681,10 +683,95 @@ static void on_log(rkv_node *node, rkv_log_level level, const char *msg,
 
 static void on_event(rkv_node *node, const rkv_event *event, void *user_data)
 {
+	struct server *srv = user_data;
+
 	(void)node;
-	/* Nothing to act on yet; unknown types are fine to just show. */
-	server_log(user_data, RKV_LOG_DEBUG, "event %s: %s", event->name,
+	/* Unknown types are fine to just show. */
+	server_log(srv, RKV_LOG_DEBUG, "event %s: %s", event->name,
 		   event->detail);
+	if (event->type == RKV_EVENT_SHUTDOWN) {
+		/* Nothing to save: leave the loop as on SIGTERM. */
+		srv->shutdown = true;
+		srv->shutdown_cmd = true;
+	}
+}
+
+static void info_addf(rkv_info_writer *w, const char *field, const char *fmt,
+		      ...) __attribute__((format(printf, 3, 4)));
+static void info_addf(rkv_info_writer *w, const char *field, const char *fmt,
+		      ...)
+{
+	char val[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	rkv_info_add(w, field, val);
+}
+
+static double tv_sec(struct timeval tv)
+{
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1000000;
+}
+
+/* INFO: the facts only the process knows, in Redis's field names. */
+static void on_info(rkv_node *node, const char *section, rkv_info_writer *w,
+		    void *user_data)
+{
+	struct server *srv = user_data;
+
+	(void)node;
+	if (!strcmp(section, "server")) {
+		struct utsname un;
+		char exe[PATH_MAX];
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+		if (uname(&un) == 0)
+			info_addf(w, "os", "%s %s %s", un.sysname, un.release,
+				  un.machine);
+		info_addf(w, "arch_bits", "%d", (int)sizeof(long) * 8);
+		info_addf(w, "monotonic_clock", "POSIX clock_gettime");
+		info_addf(w, "multiplexing_api", "epoll");
+#ifdef __GNUC__
+		info_addf(w, "gcc_version", "%d.%d.%d", __GNUC__,
+			  __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
+#endif
+		info_addf(w, "process_id", "%d", (int)srv->pid);
+		info_addf(w, "process_supervised", "no");
+		info_addf(w, "tcp_port", "%d", srv->cfg.port);
+		exe[n > 0 ? n : 0] = '\0';
+		info_addf(w, "executable", "%s", exe);
+		info_addf(w, "config_file", "%s", "");
+	} else if (!strcmp(section, "memory")) {
+		FILE *f = fopen("/proc/self/statm", "r");
+		unsigned long long pages, rss;
+
+		if (f) {
+			if (fscanf(f, "%llu %llu", &pages, &rss) == 2)
+				info_addf(w, "used_memory_rss", "%llu",
+					  rss * (unsigned long long)sysconf(
+						    _SC_PAGESIZE));
+			fclose(f);
+		}
+		info_addf(w, "mem_allocator", "libc");
+	} else if (!strcmp(section, "cpu")) {
+		struct rusage self, children, thread;
+
+		getrusage(RUSAGE_SELF, &self);
+		getrusage(RUSAGE_CHILDREN, &children);
+		getrusage(RUSAGE_THREAD, &thread);
+		info_addf(w, "used_cpu_sys", "%f", tv_sec(self.ru_stime));
+		info_addf(w, "used_cpu_user", "%f", tv_sec(self.ru_utime));
+		info_addf(w, "used_cpu_sys_children", "%f",
+			  tv_sec(children.ru_stime));
+		info_addf(w, "used_cpu_user_children", "%f",
+			  tv_sec(children.ru_utime));
+		info_addf(w, "used_cpu_sys_main_thread", "%f",
+			  tv_sec(thread.ru_stime));
+		info_addf(w, "used_cpu_user_main_thread", "%f",
+			  tv_sec(thread.ru_utime));
+	}
 }
 
 static int64_t on_clock(rkv_node *node, void *user_data)
@@ -1475,6 +1562,7 @@ static int create_node(struct server *srv)
 	rkv_callbacks_set_clock(cbs, on_clock);
 	if (srv->cfg.configfile)
 		rkv_callbacks_set_config_rewrite(cbs, on_config_rewrite);
+	rkv_callbacks_set_info(cbs, on_info);
 	rc = rkv_options_new(&opts);
 	if (rc == 0) {
 		rkv_options_set_seed(opts, seed);
@@ -1652,7 +1740,7 @@ int main(int argc, char **argv)
 	server_log(&srv, RKV_LOG_NOTICE, "Ready to accept connections tcp");
 
 	rc = run(&srv);
-	if (rc == 0)
+	if (rc == 0 && !srv.shutdown_cmd) /* SHUTDOWN: the node logged it */
 		server_log(&srv, RKV_LOG_WARNING, "User requested shutdown...");
 	if (pidfile) {
 		server_log(&srv, RKV_LOG_NOTICE, "Removing the pid file.");

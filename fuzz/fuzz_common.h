@@ -202,6 +202,23 @@ static inline void fuzz_log_expect_equal(const fuzz_log *want,
 /* Deterministic splitting                                                */
 /* ---------------------------------------------------------------------- */
 
+/* True if the ASCII word (lower case) occurs in d[0..n), ignoring case. */
+static inline bool fuzz_contains_nocase(const uint8_t *d, size_t n,
+					const char *word)
+{
+	size_t wl = strlen(word);
+
+	for (size_t i = 0; i + wl <= n; i++) {
+		size_t j = 0;
+
+		while (j < wl && (d[i + j] | 0x20) == word[j])
+			j++;
+		if (j == wl)
+			return true;
+	}
+	return false;
+}
+
 static inline uint64_t fuzz_hash(const uint8_t *d, size_t n)
 {
 	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */

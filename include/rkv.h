@@ -158,7 +158,14 @@ typedef enum rkv_log_level {
 typedef enum rkv_event_type {
 	/* A client sent bytes that violate RESP; the node replied with the
 	 * error in `detail` and is closing the connection in `conn`. */
-	RKV_EVENT_PROTOCOL_ERROR = 1
+	RKV_EVENT_PROTOCOL_ERROR = 1,
+	/* A client sent SHUTDOWN (name "shutdown"; detail "save" when SAVE
+	 * was given, else "nosave"; `conn` is the client). The library cannot
+	 * exit: the host should stop serving and shut down as on SIGTERM
+	 * (Redis logs "Redis is now ready to exit, bye bye..."). The client
+	 * gets no reply; its connection is closed. Without an event callback
+	 * SHUTDOWN fails with "ERR Errors trying to SHUTDOWN. Check logs.". */
+	RKV_EVENT_SHUTDOWN = 2
 } rkv_event_type;
 
 /* A structured event. Valid only during the event callback. */
@@ -240,6 +247,29 @@ typedef void (*rkv_keyspace_cb)(rkv_node *node, int db, const char *key,
 typedef int (*rkv_config_rewrite_cb)(rkv_node *node, char *err, size_t errlen,
 				     void *user_data);
 
+/* INFO: the host's own facts (process_id, tcp_port, used_cpu_sys, ...).
+ * rkv_info_writer collects "field:value" lines for one INFO section; it is
+ * valid only during the info callback. */
+typedef struct rkv_info_writer rkv_info_writer;
+
+/* Called once per INFO section the reply includes, with Redis's lower-case
+ * section name ("server", "clients", "memory", "persistence", "stats",
+ * "replication", "cpu", "keyspace", ...). The host adds the fields it knows
+ * with rkv_info_add(). A field Redis shows in that section is printed at
+ * Redis's position in it (process_id after gcc_version, ...); other fields
+ * are appended at the end of the section. A field the library also knows
+ * is overridden by the host's value. The callback must not call back into
+ * the node except rkv_info_add(). */
+typedef void (*rkv_info_cb)(rkv_node *node, const char *section,
+			    rkv_info_writer *w, void *user_data);
+
+/* Add "field:value" to the section being written. Both strings are copied;
+ * neither may contain CR or LF, and field may not contain ':'.
+ * Returns 0, RKV_ERR_INVALID (NULL, empty field or a forbidden byte) or
+ * RKV_ERR_NOMEM. */
+RKV_API int rkv_info_add(rkv_info_writer *w, const char *field,
+			 const char *value);
+
 /* Create an empty callbacks set in *out, allocated with malloc (it is a
  * short-lived construction object, copied by rkv_node_new()).
  * Returns 0, RKV_ERR_INVALID (out is NULL) or RKV_ERR_NOMEM. */
@@ -272,6 +302,10 @@ RKV_API void rkv_callbacks_set_keyspace(rkv_callbacks *cbs, rkv_keyspace_cb cb);
 /* Set the CONFIG REWRITE callback (optional; see rkv_config_rewrite_cb). */
 RKV_API void rkv_callbacks_set_config_rewrite(rkv_callbacks *cbs,
 					      rkv_config_rewrite_cb cb);
+
+/* Set the INFO callback (optional): without it INFO shows only what the
+ * library knows. */
+RKV_API void rkv_callbacks_set_info(rkv_callbacks *cbs, rkv_info_cb cb);
 
 /* ------------------------------------------------------------------------ */
 /* Options                                                                  */
@@ -492,6 +526,19 @@ RKV_API size_t rkv_conn_pending_output(const rkv_conn *conn);
  * LIST. The string is copied (at most 63 bytes are kept).
  * Returns 0 or RKV_ERR_INVALID. */
 RKV_API int rkv_conn_set_addr(rkv_conn *conn, const char *addr);
+
+/* Record the connection's local address ("ip:port", the listening side),
+ * shown by CLIENT LIST / CLIENT INFO (laddr=) and matched by CLIENT KILL
+ * LADDR. Optional: without it CLIENT LIST shows "laddr=". The string is
+ * copied (at most 63 bytes are kept).
+ * Returns 0 or RKV_ERR_INVALID (conn or laddr NULL). */
+RKV_API int rkv_conn_set_laddr(rkv_conn *conn, const char *laddr);
+
+/* Record the host's descriptor of the connection, shown by CLIENT LIST /
+ * CLIENT INFO (fd=); informative only, the library never uses it.
+ * Optional: without it CLIENT LIST shows "fd=-1".
+ * Returns 0 or RKV_ERR_INVALID (conn NULL). */
+RKV_API int rkv_conn_set_fd(rkv_conn *conn, int fd);
 
 /* The conn_user_data given to rkv_conn_new(). */
 RKV_API void *rkv_conn_user_data(const rkv_conn *conn);

@@ -32,8 +32,19 @@ void rkv_reply_arity(rkv_conn *c, const char *cmd_name)
 
 rkv_entry *rkv_lookup(rkv_conn *c, const rkv_slice *key)
 {
-	return rkv_keyspace_lookup(&c->node->ks, c->db, key->ptr, key->len,
-				   rkv_cmd_now(c));
+	rkv_keyspace *ks = &c->node->ks;
+	rkv_entry *e =
+	    rkv_keyspace_lookup(ks, c->db, key->ptr, key->len, rkv_cmd_now(c));
+
+	/* keyspace_hits/misses count read lookups, as Redis's lookupKeyRead
+	 * (c->lastcmd is the command running now). */
+	if (!c->lastcmd || !(c->lastcmd->flags & RKV_CMD_WRITE)) {
+		if (e)
+			ks->hits++;
+		else
+			ks->misses++;
+	}
+	return e;
 }
 
 void rkv_reply_oom(rkv_conn *c)
@@ -291,7 +302,7 @@ static const rkv_subcommand client_sub[] = {
 };
 static const rkv_subcommand command_sub[] = {
     {"count", 2, 0},	{"docs", -2, 0},
-    {"getkeys", -3, 0}, {"getkeysandflags", -3, 0},
+    {"getkeys", -4, 0}, {"getkeysandflags", -4, 0},
     {"help", 2, 0},	{"info", -2, 0},
     {"list", -2, 0},
 };
@@ -496,13 +507,19 @@ void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
 	int64_t start = 0;
 	bool timed = node->set.slowlog_slower_than_us >= 0 ||
 		     node->set.latency_threshold_ms > 0;
+	const rkv_command *outer = c->lastcmd;
+	bool queued = node->in_exec;
 
+	/* lastcmd is the running command (CLIENT LIST cmd=, read lookups);
+	 * a transaction's queued commands leave EXEC there. */
+	c->lastcmd = cmd;
 	if (timed)
 		start = rkv_node_now_us(node);
 	cmd->proc(c, argc, argv);
 	if (timed)
 		rkv_slowlog_push(c, argc, argv, rkv_node_now_us(node) - start);
-	c->lastcmd = cmd;
+	if (queued)
+		c->lastcmd = outer;
 	node->stats.commands++;
 	if (c->obuf.len > mark && rkv_buf_head(&c->obuf)[mark] == '-')
 		node->stats.error_replies++;

@@ -60,6 +60,11 @@ void rkv_callbacks_set_keyspace(rkv_callbacks *cbs, rkv_keyspace_cb cb)
 	cbs->keyspace = cb;
 }
 
+void rkv_callbacks_set_info(rkv_callbacks *cbs, rkv_info_cb cb)
+{
+	cbs->info = cb;
+}
+
 void rkv_callbacks_set_clock(rkv_callbacks *cbs, rkv_clock_cb cb)
 {
 	cbs->clock = cb;
@@ -410,6 +415,7 @@ static rkv_conn *conn_create(rkv_node *node, void *conn_user_data)
 	c->user_data = conn_user_data;
 	c->id = node->next_client_id++;
 	c->proto = 2;
+	c->fd = -1;
 	rkv_req_parser_init(&c->parser, rkv_node_alloc(node));
 	c->parser.max_bulk = node->set.proto_max_bulk_len;
 	rkv_buf_init(&c->qbuf, rkv_node_alloc(node));
@@ -501,6 +507,22 @@ int rkv_conn_set_addr(rkv_conn *c, const char *addr)
 	if (!c || !addr)
 		return RKV_ERR_INVALID;
 	snprintf(c->addr, sizeof(c->addr), "%s", addr);
+	return 0;
+}
+
+int rkv_conn_set_laddr(rkv_conn *c, const char *laddr)
+{
+	if (!c || !laddr)
+		return RKV_ERR_INVALID;
+	snprintf(c->laddr, sizeof(c->laddr), "%s", laddr);
+	return 0;
+}
+
+int rkv_conn_set_fd(rkv_conn *c, int fd)
+{
+	if (!c)
+		return RKV_ERR_INVALID;
+	c->fd = fd;
 	return 0;
 }
 
@@ -606,8 +628,6 @@ static int conn_class(const rkv_conn *c)
 	return (c->nsub || c->npsub) ? 2 : 0;
 }
 
-static const char *const class_names[] = {"normal", "replica", "pubsub"};
-
 bool rkv_conn_check_obuf(rkv_conn *c)
 {
 	rkv_node *node = c->node;
@@ -638,7 +658,6 @@ bool rkv_conn_check_obuf(rkv_conn *c)
 		      "ASAP for overcoming of output buffer limits.",
 		      (unsigned long long)c->id, c->addr[0] ? c->addr : "?",
 		      c->name);
-	(void)class_names;
 	node->stats.client_obuf_limit_disconnections++;
 	rkv_conn_kill(c);
 	return false;

@@ -30,6 +30,7 @@ struct rkv_callbacks {
 	rkv_clock_cb clock;
 	rkv_keyspace_cb keyspace;
 	rkv_config_rewrite_cb config_rewrite;
+	rkv_info_cb info;
 };
 
 struct rkv_options {
@@ -157,6 +158,8 @@ struct rkv_conn {
 	rkv_buf qbuf; /* input not yet parsed */
 	rkv_buf obuf; /* output not yet accepted by send */
 	char addr[64];
+	char laddr[64]; /* local address (CLIENT LIST laddr=), may be "" */
+	int fd;		/* the host's descriptor (CLIENT LIST fd=), or -1 */
 	char name[64];
 	unsigned flags;			   /* RKV_CONN_* */
 	rkv_conn *prev, *next;		   /* node->conns */
