@@ -545,6 +545,19 @@ static void client_new(struct server *srv, int fd, const struct sockaddr *sa,
 		return;
 	}
 	rkv_conn_set_addr(c->conn, c->addr);
+	/* CLIENT LIST's laddr= and fd=, as Redis shows them. */
+	rkv_conn_set_fd(c->conn, fd);
+	{
+		struct sockaddr_storage local;
+		socklen_t llen = sizeof(local);
+		char laddr[sizeof(c->addr)];
+
+		if (getsockname(fd, (struct sockaddr *)&local, &llen) == 0) {
+			format_addr((struct sockaddr *)&local, llen, laddr,
+				    sizeof(laddr));
+			rkv_conn_set_laddr(c->conn, laddr);
+		}
+	}
 	ev.data.ptr = &c->h;
 	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		server_log(srv, RKV_LOG_WARNING,
