@@ -1701,8 +1701,10 @@ int main(int argc, char **argv)
 
 	config_init(&srv.cfg);
 	rc = parse_args(&cl, argc, argv);
-	if (rc)
+	if (rc) { /* --help, --version */
+		free(cl.options.p);
 		return 0;
+	}
 	srv.pid = getpid();
 	if (cl.configfile) {
 		char abs[PATH_MAX];
