@@ -98,10 +98,19 @@ def rst_close(s):
 
 
 class Case:
-    def __init__(self, port, witness, redis):
+    def __init__(self, port, witness, redis, server):
         self.port = port
+        self.server = server  # ts.Server: its log
         self.redis = redis  # the reference redis-server is under test
         self.witness = witness
+
+    def log_has(self, text):
+        """The server log gets a line containing text (polled)."""
+        deadline = time.monotonic() + IO_TIMEOUT
+        while text not in self.server.logtext():
+            expect(time.monotonic() < deadline,
+                   f"{text!r} not in the server log")
+            time.sleep(0.02)
 
     def intact(self):
         """The bystander's data and service are intact."""
@@ -309,6 +318,8 @@ def t_output_limit(c):
                 full = len(bulk(big)) * n
                 expect(len(got) < full,
                        f"all {full} bytes arrived: the limit was not applied")
+            c.log_has("scheduled to be closed ASAP for overcoming of output "
+                      "buffer limits.")
             c.intact()
         finally:
             adm.sendall(cmd("CONFIG", "SET", "client-output-buffer-limit",
@@ -538,7 +549,7 @@ def main():
             witness = connect(port)
             witness.sendall(cmd("SET", WITNESS_KEY, WITNESS_VAL))
             expect(recv_exact(witness, 5) == b"+OK\r\n", "witness SET")
-            c = Case(port, witness, ts.is_redis(exe))
+            c = Case(port, witness, ts.is_redis(exe), server)
             for name, fn in CATALOG:
                 def run(fn=fn):
                     fn(c)
