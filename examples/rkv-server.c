@@ -41,7 +41,7 @@
 
 #include "rkv.h"
 
-#define READ_BUF_SIZE (16 * 1024)
+#define READ_BUF_SIZE (64 * 1024)
 /* Reads per readiness event, so one busy client cannot starve the others
  * (epoll is level-triggered: what is left is reported again). */
 #define MAX_READS_PER_EVENT 16

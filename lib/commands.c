@@ -504,7 +504,7 @@ void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
 {
 	rkv_node *node = c->node;
 	size_t mark = c->obuf.len;
-	int64_t start = 0;
+	int64_t start;
 	bool timed = node->set.slowlog_slower_than_us >= 0 ||
 		     node->set.latency_threshold_ms > 0;
 	const rkv_command *outer = c->lastcmd;
@@ -513,11 +513,16 @@ void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
 	/* lastcmd is the running command (CLIENT LIST cmd=, read lookups);
 	 * a transaction's queued commands leave EXEC there. */
 	c->lastcmd = cmd;
-	if (timed)
-		start = rkv_node_now_us(node);
+	/* One clock read per command: a command starts when the previous one
+	 * of the batch ended (the batch's first, at the batch's snapshot). */
+	start = node->cmd_end_us;
 	cmd->proc(c, argc, argv);
-	if (timed)
-		rkv_slowlog_push(c, argc, argv, rkv_node_now_us(node) - start);
+	if (timed) {
+		int64_t end = rkv_node_now_us(node);
+
+		node->cmd_end_us = end;
+		rkv_slowlog_push(c, argc, argv, end - start);
+	}
 	if (queued)
 		c->lastcmd = outer;
 	node->stats.commands++;
@@ -531,11 +536,15 @@ void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
 void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	rkv_node *node = c->node;
-	const rkv_command *cmd = rkv_command_lookup(argv[0].ptr, argv[0].len);
+	const rkv_command *cmd = c->lastcmd;
 	const rkv_subcommand *sub = NULL;
 	char fullname[64];
 
 	c->last_ms = node->cmd_time_ms;
+	/* Clients repeat commands (pipelines, benchmarks): try the last one
+	 * before the table. */
+	if (!cmd || name_cmp(argv[0].ptr, argv[0].len, cmd->name) != 0)
+		cmd = rkv_command_lookup(argv[0].ptr, argv[0].len);
 	if (!cmd) {
 		reply_unknown_command(c, argc, argv);
 		node->stats.error_replies++;

@@ -360,7 +360,8 @@ int rkv_node_tick(rkv_node *node, int64_t now_ms)
 
 void rkv_node_snapshot_time(rkv_node *node)
 {
-	node->cmd_time_ms = rkv_node_now_us(node) / 1000;
+	node->cmd_end_us = rkv_node_now_us(node);
+	node->cmd_time_ms = node->cmd_end_us / 1000;
 }
 
 void rkv_propagate(rkv_node *node, int db, size_t argc, const rkv_slice *argv)

@@ -101,6 +101,7 @@ struct rkv_node {
 	rkv_keyspace ks;
 	int64_t tick_ms;     /* last rkv_node_tick() time (monotonic) */
 	int64_t cmd_time_ms; /* wall clock snapshot for the current batch */
+	int64_t cmd_end_us;  /* when the last command ended (SLOWLOG timing) */
 	uint64_t next_client_id;
 	size_t nconns;
 	long long dirty; /* writes since start (rdb_changes_since_last_save) */
