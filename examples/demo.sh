@@ -51,6 +51,24 @@ cli MSET a 1 b 2 c 3
 cli KEYS '?'
 cli DBSIZE
 cli GET
+echo '$ printf "MULTI\nINCR counter\nGET counter\nEXEC\n" | redis-cli   # one connection'
+printf 'MULTI\nINCR counter\nGET counter\nEXEC\n' | redis-cli -p "$port"
+echo '$ redis-cli SUBSCRIBE news   # in the background, then PUBLISH news hello'
+timeout 5 redis-cli -p "$port" SUBSCRIBE news >"$log.sub" 2>&1 &
+sub=$!
+for _ in $(seq 100); do
+	[ "$(redis-cli -p "$port" PUBSUB NUMSUB news | tail -1)" = 1 ] && break
+	sleep 0.05
+done
+cli PUBLISH news hello
+kill "$sub" 2>/dev/null || true
+wait "$sub" 2>/dev/null || true
+cat "$log.sub"
+rm -f "$log.sub"
+cli CONFIG SET maxmemory 100mb
+cli CONFIG GET maxmemory
+echo "\$ redis-cli INFO keyspace"
+redis-cli -p "$port" INFO keyspace
 kill "$pid"
 wait "$pid" || true
 echo "--- rkv-server log"
