@@ -522,7 +522,7 @@ RKV_API int rkv_conn_writable(rkv_conn *conn);
 /* Bytes of output queued on the connection and not yet accepted by `send`. */
 RKV_API size_t rkv_conn_pending_output(const rkv_conn *conn);
 
-/* Record the peer address ("ip:port") shown in log lines and, later, CLIENT
+/* Record the peer address ("ip:port") shown in log lines and in CLIENT
  * LIST. The string is copied (at most 63 bytes are kept).
  * Returns 0 or RKV_ERR_INVALID. */
 RKV_API int rkv_conn_set_addr(rkv_conn *conn, const char *addr);

@@ -13,8 +13,8 @@
 #include "resp.h"
 #include "rkv.h"
 
-/* The Redis version rkv answers as (HELLO, later INFO): the protocol and
- * behaviour it reproduces. */
+/* The Redis version rkv answers as (HELLO, INFO redis_version): the
+ * protocol and behaviour it reproduces. */
 #define RKV_REDIS_COMPAT_VERSION "7.0.15"
 
 /* Redis's client-query-buffer-limit default: a client whose unparsed input
