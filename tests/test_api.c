@@ -906,15 +906,6 @@ END_TEST
 /* Allocation failures                                                    */
 /* ---------------------------------------------------------------------- */
 
-static void restart_counting(rkv_test_counting *cnt)
-{
-	rkv_options *o = rkv_test_counting_options(cnt);
-
-	teardown();
-	setup_with(o);
-	rkv_options_free(o);
-}
-
 START_TEST(typed_reads_do_not_allocate)
 {
 	rkv_test_counting cnt = {0, 0, -1, false};
@@ -922,7 +913,7 @@ START_TEST(typed_reads_do_not_allocate)
 	int64_t cursor = 0;
 	static seen s;
 
-	restart_counting(&cnt);
+	rkv_test_restart_counting(&cnt, teardown, setup_with);
 	ck_assert_int_eq(rkv_set(node, 0, "k", 1, "12", 2, 0), 0);
 	ck_assert_int_eq(rkv_set(node, 0, "key:3", 5, "v", 1, 0), 0);
 	cnt.fail_after = cnt.total; /* any allocation from here fails */
@@ -994,7 +985,7 @@ START_TEST(allocation_failures_are_clean)
 	for (k = 0; !completed; k++) {
 		long base;
 
-		restart_counting(&cnt);
+		rkv_test_restart_counting(&cnt, teardown, setup_with);
 		base = cnt.total;
 		cnt.fail_after = base + k;
 		api_sequence();
@@ -1023,7 +1014,7 @@ START_TEST(set_with_ttl_failure_keeps_no_immortal_value)
 		size_t len;
 		int rc;
 
-		restart_counting(&cnt);
+		rkv_test_restart_counting(&cnt, teardown, setup_with);
 		ck_assert_int_eq(rkv_set(node, 0, "k", 1, "old", 3, 0), 0);
 		cnt.fail_after = cnt.total + k;
 		rc = rkv_set(node, 0, "k", 1, "new", 3, 1000);

@@ -129,4 +129,17 @@ static inline rkv_options *rkv_test_counting_options(rkv_test_counting *c)
 	return o;
 }
 
+/* Stop the suite's node (stop), then start it again (start) with options
+ * whose allocator counts into and fails as told by cnt. */
+static inline void rkv_test_restart_counting(rkv_test_counting *cnt,
+					     void (*stop)(void),
+					     void (*start)(const rkv_options *))
+{
+	rkv_options *o = rkv_test_counting_options(cnt);
+
+	stop();
+	start(o);
+	rkv_options_free(o);
+}
+
 #endif

@@ -345,21 +345,11 @@ START_TEST(client_ids_are_unique)
 }
 END_TEST
 
-/* Replace the fixture's node by one whose allocator counts into cnt. */
-static void restart_counting(rkv_test_counting *cnt)
-{
-	rkv_options *o = rkv_test_counting_options(cnt);
-
-	teardown();
-	setup_with(o);
-	rkv_options_free(o);
-}
-
 START_TEST(allocator_hooks_see_every_allocation)
 {
 	rkv_test_counting cnt = {0, 0, -1, false};
 
-	restart_counting(&cnt);
+	rkv_test_restart_counting(&cnt, teardown, setup_with);
 	/* An incomplete request buffered across calls, an argv that outgrows
 	 * the parser's inline array, and quoted inline arguments. */
 	ck_assert_int_eq(feed("*3\r\n$4\r\nECHO\r\n$1\r\nx"), 0);
@@ -380,7 +370,7 @@ START_TEST(allocation_failure_closes_connection_cleanly)
 {
 	rkv_test_counting cnt = {0, 0, -1, false};
 
-	restart_counting(&cnt);
+	rkv_test_restart_counting(&cnt, teardown, setup_with);
 	cnt.fail_after = cnt.total; /* every further allocation fails */
 	ck_assert_int_eq(feed("*2\r\n$4\r\nECHO\r\n$3\r\nab"), RKV_ERR_NOMEM);
 	ck_assert_int_eq(H.closes, 1);

@@ -769,21 +769,12 @@ END_TEST
 /* Allocation                                                             */
 /* ---------------------------------------------------------------------- */
 
-static void restart_counting(rkv_test_counting *cnt)
-{
-	rkv_options *o = rkv_test_counting_options(cnt);
-
-	stop_node();
-	start_node(o);
-	rkv_options_free(o);
-}
-
 START_TEST(subscriptions_free_everything)
 {
 	rkv_test_counting cnt = {0, 0, -1, false};
 	long base;
 
-	restart_counting(&cnt);
+	rkv_test_restart_counting(&cnt, stop_node, start_node);
 	/* Warm the output buffers so they do not count as growth. */
 	for (int i = 0; i < NPEERS; i++)
 		ck_assert_int_eq(feed(i, "PING\r\n"), 0);
@@ -812,7 +803,7 @@ START_TEST(allocation_failures_leave_consistent_state)
 	for (long k = 0; k < 40; k++) {
 		rkv_test_counting cnt = {0, 0, -1, false};
 
-		restart_counting(&cnt);
+		rkv_test_restart_counting(&cnt, stop_node, start_node);
 		ck_assert_int_eq(feed(1, "PSUBSCRIBE z*\r\n"), 0);
 		/* Output buffers allocated: the error replies fit. */
 		ck_assert_int_eq(feed(0, "PING\r\n"), 0);
