@@ -30,4 +30,43 @@ bool rkv_caseeq(const char *s, size_t len, const char *lower);
 bool rkv_glob_match(const char *pat, size_t plen, const char *s, size_t slen,
 		    bool nocase);
 
+/* isspace() in the C locale, without the locale lookup. */
+static inline bool rkv_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
+	       c == '\r';
+}
+
+/* The value of the hexadecimal digit c, or -1 if c is not one. */
+static inline int rkv_hex_val(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The byte the escape backslash-c stands for inside double quotes, as
+ * Redis's sdssplitargs() reads it: \n \r \t \b \a, any other c itself. */
+static inline char rkv_unescape(char c)
+{
+	switch (c) {
+	case 'n':
+		return '\n';
+	case 'r':
+		return '\r';
+	case 't':
+		return '\t';
+	case 'b':
+		return '\b';
+	case 'a':
+		return '\a';
+	default:
+		return c;
+	}
+}
+
 #endif
