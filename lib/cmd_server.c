@@ -157,12 +157,14 @@ static void reply_help(rkv_conn *c, const char *container,
 typedef struct sub_entry {
 	const char *name;
 	int arity;
-	rkv_command_proc proc;
+	rkv_command_proc proc; /* NULL: reply the container's help lines */
 } sub_entry;
 
-/* Run the subcommand argv[1] of container (upper-case name) from subs. */
+/* Run the subcommand argv[1] of container (upper-case name) from subs; an
+ * entry without a proc (HELP) replies the help lines. */
 static void sub_dispatch(rkv_conn *c, const char *container,
-			 const sub_entry *subs, size_t n, size_t argc,
+			 const sub_entry *subs, size_t n,
+			 const char *const *help, size_t argc,
 			 const rkv_slice *argv)
 {
 	char lower[16];
@@ -184,7 +186,10 @@ static void sub_dispatch(rkv_conn *c, const char *container,
 			    lower, subs[i].name);
 			return;
 		}
-		subs[i].proc(c, argc, argv);
+		if (subs[i].proc)
+			subs[i].proc(c, argc, argv);
+		else
+			reply_help(c, container, help);
 		return;
 	}
 	if (rkv_subcommand_lookup(rkv_command_lookup(lower, j), argv[1].ptr,
@@ -1137,13 +1142,6 @@ static void client_reply(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 }
 
-static void client_help_cmd(rkv_conn *c, size_t argc, const rkv_slice *argv)
-{
-	(void)argc;
-	(void)argv;
-	reply_help(c, "CLIENT", client_help);
-}
-
 static const sub_entry client_subs[] = {
     {"id", 2, client_id},
     {"setname", 3, client_setname},
@@ -1153,12 +1151,13 @@ static const sub_entry client_subs[] = {
     {"kill", -3, client_kill},
     {"no-evict", 3, client_no_evict},
     {"reply", 3, client_reply},
-    {"help", 2, client_help_cmd},
+    {"help", 2, NULL},
 };
 
 void rkv_cmd_client(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	sub_dispatch(c, "CLIENT", client_subs, NELEM(client_subs), argc, argv);
+	sub_dispatch(c, "CLIENT", client_subs, NELEM(client_subs), client_help,
+		     argc, argv);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -3026,17 +3025,10 @@ static const char *const command_help[] = {
     "    Return the keys from a full Redis command.",
     NULL};
 
-static void command_help_cmd(rkv_conn *c, size_t argc, const rkv_slice *argv)
-{
-	(void)argc;
-	(void)argv;
-	reply_help(c, "COMMAND", command_help);
-}
-
 static const sub_entry command_subs[] = {
     {"count", 2, command_count},      {"list", -2, command_list},
     {"info", -2, command_info},	      {"docs", -2, command_docs},
-    {"getkeys", -4, command_getkeys}, {"help", 2, command_help_cmd},
+    {"getkeys", -4, command_getkeys}, {"help", 2, NULL},
 };
 
 void rkv_cmd_command(rkv_conn *c, size_t argc, const rkv_slice *argv)
@@ -3045,8 +3037,8 @@ void rkv_cmd_command(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		command_all(c);
 		return;
 	}
-	sub_dispatch(c, "COMMAND", command_subs, NELEM(command_subs), argc,
-		     argv);
+	sub_dispatch(c, "COMMAND", command_subs, NELEM(command_subs),
+		     command_help, argc, argv);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -3269,24 +3261,17 @@ static void slowlog_reset_cmd(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	rkv_reply_ok(c);
 }
 
-static void slowlog_help_cmd(rkv_conn *c, size_t argc, const rkv_slice *argv)
-{
-	(void)argc;
-	(void)argv;
-	reply_help(c, "SLOWLOG", slowlog_help);
-}
-
 static const sub_entry slowlog_subs[] = {
     {"get", -2, slowlog_get},
     {"len", 2, slowlog_len},
     {"reset", 2, slowlog_reset_cmd},
-    {"help", 2, slowlog_help_cmd},
+    {"help", 2, NULL},
 };
 
 void rkv_cmd_slowlog(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	sub_dispatch(c, "SLOWLOG", slowlog_subs, NELEM(slowlog_subs), argc,
-		     argv);
+	sub_dispatch(c, "SLOWLOG", slowlog_subs, NELEM(slowlog_subs),
+		     slowlog_help, argc, argv);
 }
 
 static const char *const latency_help[] = {
@@ -3485,23 +3470,18 @@ static void latency_doctor(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	rkv_buf_free(&out);
 }
 
-static void latency_help_cmd(rkv_conn *c, size_t argc, const rkv_slice *argv)
-{
-	(void)argc;
-	(void)argv;
-	reply_help(c, "LATENCY", latency_help);
-}
-
 static const sub_entry latency_subs[] = {
-    {"latest", 2, latency_latest}, {"history", 3, latency_history},
-    {"reset", -2, latency_reset},  {"doctor", 2, latency_doctor},
-    {"help", 2, latency_help_cmd},
+    {"latest", 2, latency_latest},
+    {"history", 3, latency_history},
+    {"reset", -2, latency_reset},
+    {"doctor", 2, latency_doctor},
+    {"help", 2, NULL},
 };
 
 void rkv_cmd_latency(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	sub_dispatch(c, "LATENCY", latency_subs, NELEM(latency_subs), argc,
-		     argv);
+	sub_dispatch(c, "LATENCY", latency_subs, NELEM(latency_subs),
+		     latency_help, argc, argv);
 }
 
 /* ---------------------------------------------------------------------- */
