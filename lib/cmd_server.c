@@ -2636,6 +2636,30 @@ static void add_pair_int(rkv_conn *c, const char *k, long long v)
 	rkv_resp_add_integer(&c->obuf, v);
 }
 
+/* A key spec's "type" and the head of its "spec" map of n fields. */
+static void add_spec_type(rkv_conn *c, const char *type, long long n)
+{
+	add_bulk_str(c, type);
+	add_bulk_str(c, "spec");
+	rkv_resp_add_map(&c->obuf, c->proto, n);
+}
+
+/* The begin_search or find_keys map (name) of a key spec, up to its type;
+ * returns the spec's first word (its type, length in *wl), advancing *p. */
+static const char *add_search_head(rkv_conn *c, const char *name,
+				   const char **p, size_t *wl)
+{
+	add_bulk_str(c, name);
+	rkv_resp_add_map(&c->obuf, c->proto, 2);
+	add_bulk_str(c, "type");
+	return word_next(p, wl);
+}
+
+static bool word_is(const char *w, size_t wl, const char *lit)
+{
+	return w && wl == strlen(lit) && memcmp(w, lit, wl) == 0;
+}
+
 /* One key spec "flags;bs;fk;notes" (spec[0..len)). */
 static void add_key_spec(rkv_conn *c, const char *spec, size_t len)
 {
@@ -2662,53 +2686,35 @@ static void add_key_spec(rkv_conn *c, const char *spec, size_t len)
 	}
 	add_bulk_str(c, "flags");
 	add_word_set(c, buf, true);
-	add_bulk_str(c, "begin_search");
-	rkv_resp_add_map(&c->obuf, c->proto, 2);
-	add_bulk_str(c, "type");
 	p = bs;
-	w = word_next(&p, &wl);
-	if (w && wl == 5 && memcmp(w, "index", 5) == 0) {
-		add_bulk_str(c, "index");
-		add_bulk_str(c, "spec");
-		rkv_resp_add_map(&c->obuf, c->proto, 1);
+	w = add_search_head(c, "begin_search", &p, &wl);
+	if (word_is(w, wl, "index")) {
+		add_spec_type(c, "index", 1);
 		add_pair_int(c, "index", spec_int(&p));
-	} else if (w && wl == 7 && memcmp(w, "keyword", 7) == 0) {
+	} else if (word_is(w, wl, "keyword")) {
 		const char *kw = word_next(&p, &wl);
 
-		add_bulk_str(c, "keyword");
-		add_bulk_str(c, "spec");
-		rkv_resp_add_map(&c->obuf, c->proto, 2);
+		add_spec_type(c, "keyword", 2);
 		add_bulk_str(c, "keyword");
 		rkv_resp_add_bulk(&c->obuf, kw ? kw : "", kw ? wl : 0);
 		add_pair_int(c, "startfrom", spec_int(&p));
 	} else {
-		add_bulk_str(c, "unknown");
-		add_bulk_str(c, "spec");
-		rkv_resp_add_map(&c->obuf, c->proto, 0);
+		add_spec_type(c, "unknown", 0);
 	}
-	add_bulk_str(c, "find_keys");
-	rkv_resp_add_map(&c->obuf, c->proto, 2);
-	add_bulk_str(c, "type");
 	p = fk;
-	w = word_next(&p, &wl);
-	if (w && wl == 5 && memcmp(w, "range", 5) == 0) {
-		add_bulk_str(c, "range");
-		add_bulk_str(c, "spec");
-		rkv_resp_add_map(&c->obuf, c->proto, 3);
+	w = add_search_head(c, "find_keys", &p, &wl);
+	if (word_is(w, wl, "range")) {
+		add_spec_type(c, "range", 3);
 		add_pair_int(c, "lastkey", spec_int(&p));
 		add_pair_int(c, "keystep", spec_int(&p));
 		add_pair_int(c, "limit", spec_int(&p));
-	} else if (w && wl == 6 && memcmp(w, "keynum", 6) == 0) {
-		add_bulk_str(c, "keynum");
-		add_bulk_str(c, "spec");
-		rkv_resp_add_map(&c->obuf, c->proto, 3);
+	} else if (word_is(w, wl, "keynum")) {
+		add_spec_type(c, "keynum", 3);
 		add_pair_int(c, "keynumidx", spec_int(&p));
 		add_pair_int(c, "firstkey", spec_int(&p));
 		add_pair_int(c, "keystep", spec_int(&p));
 	} else {
-		add_bulk_str(c, "unknown");
-		add_bulk_str(c, "spec");
-		rkv_resp_add_map(&c->obuf, c->proto, 0);
+		add_spec_type(c, "unknown", 0);
 	}
 }
 
