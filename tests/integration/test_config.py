@@ -212,24 +212,26 @@ FATAL_RE = (r"\n\*\*\* FATAL CONFIG FILE ERROR \(rkv-server [^)]*\) \*\*\*\n"
             r">>> '{text}'\n{msg}\n")
 
 
+def expect_fatal(exe, tmp, name, text, line, bad, msg):
+    """rkv-server with config file tmp/name (text) exits 1 with the fatal
+    block for line number `line` (`bad`), message `msg` (a regex)."""
+    conf = write(os.path.join(tmp, name), text)
+    r = run_exit(WRAPPER + [exe, conf])
+    expect(r.returncode == 1, f"{bad!r}: exit {r.returncode}")
+    pat = FATAL_RE.format(line=line, text=bad, msg=msg)
+    expect(re.search(pat, r.stderr), f"{bad!r}: stderr {r.stderr!r}")
+
+
 def t_unknown_directive(exe):
     with tempfile.TemporaryDirectory(prefix="rkv-config-") as tmp:
-        conf = write(os.path.join(tmp, "bad.conf"),
-                     f"# a comment\nport {free_port()}\n\nfoo bar\n")
-        r = run_exit(WRAPPER + [exe, conf])
-        expect(r.returncode == 1, f"exit {r.returncode}")
-        pat = FATAL_RE.format(line=4, text="foo bar",
-                              msg="Bad directive or wrong number of "
-                              "arguments")
-        expect(re.search(pat, r.stderr), f"stderr {r.stderr!r}")
+        expect_fatal(exe, tmp, "bad.conf",
+                     f"# a comment\nport {free_port()}\n\nfoo bar\n",
+                     4, "foo bar",
+                     "Bad directive or wrong number of arguments")
         # A bad value names the directive too.
-        conf = write(os.path.join(tmp, "bad2.conf"),
-                     f"port {free_port()}\nmaxmemory lots\n")
-        r = run_exit(WRAPPER + [exe, conf])
-        pat = FATAL_RE.format(line=2, text="maxmemory lots",
-                              msg="argument must be a memory value")
-        expect(r.returncode == 1 and re.search(pat, r.stderr),
-               f"bad value: {r.returncode} {r.stderr!r}")
+        expect_fatal(exe, tmp, "bad2.conf",
+                     f"port {free_port()}\nmaxmemory lots\n",
+                     2, "maxmemory lots", "argument must be a memory value")
 
 
 BAD_LINES = [
@@ -270,15 +272,12 @@ def t_fatal_like_redis(exe, redis_server):
 
 def t_appendonly_refused(exe):
     with tempfile.TemporaryDirectory(prefix="rkv-config-") as tmp:
-        conf = write(os.path.join(tmp, "aof.conf"),
-                     f"port {free_port()}\nappendonly yes\n")
-        r = run_exit(WRAPPER + [exe, conf])
-        expect(r.returncode == 1, f"exit {r.returncode}")
-        pat = FATAL_RE.format(
-            line=2, text="appendonly yes",
-            msg=re.escape("rkv does not support AOF persistence yet: only "
-                          "the default 'appendonly no' is accepted"))
-        expect(re.search(pat, r.stderr), f"stderr {r.stderr!r}")
+        expect_fatal(exe, tmp, "aof.conf",
+                     f"port {free_port()}\nappendonly yes\n",
+                     2, "appendonly yes",
+                     re.escape("rkv does not support AOF persistence yet: "
+                               "only the default 'appendonly no' is "
+                               "accepted"))
 
 
 def start(exe, tmp, lines, name="server"):
