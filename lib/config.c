@@ -608,11 +608,10 @@ static __attribute__((format(printf, 2, 3))) void sb_fmt(sbuf *b,
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	n = rkv_vfmt(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		sb_add(b, tmp,
-		       (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+		sb_add(b, tmp, (size_t)n);
 }
 
 static void sb_repr(sbuf *b, const char *s, size_t len)
@@ -1862,12 +1861,9 @@ static char *fmt_line(rkv_node *node, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	n = rkv_vfmt(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return NULL;
-	return xstrdup(node, tmp,
-		       (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+	return n < 0 ? NULL : xstrdup(node, tmp, (size_t)n);
 }
 
 /* "name value" of any length. */

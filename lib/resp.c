@@ -863,13 +863,9 @@ void rkv_resp_add_errorf(rkv_buf *b, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = rkv_vfmt(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n >= sizeof(msg))
-		n = sizeof(msg) - 1;
-	rkv_resp_add_error(b, msg, (size_t)n);
+	rkv_resp_add_error(b, msg, n < 0 ? 0 : (size_t)n);
 }
 
 void rkv_resp_add_integer(rkv_buf *b, long long v)

@@ -2,6 +2,7 @@
 #ifndef RKV_UTIL_H
 #define RKV_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -29,6 +30,11 @@ bool rkv_caseeq(const char *s, size_t len, const char *lower);
  * '\\x' a literal x. Binary-safe; nocase folds ASCII case. */
 bool rkv_glob_match(const char *pat, size_t plen, const char *s, size_t slen,
 		    bool nocase);
+
+/* vsnprintf() into dst[0..cap), cap > 0. Returns the length of the text
+ * in dst (cut to cap - 1 bytes when longer), or -1 on an encoding error. */
+int rkv_vfmt(char *dst, size_t cap, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* isspace() in the C locale, without the locale lookup. */
 static inline bool rkv_is_space(char c)
