@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "config.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------------- */
@@ -3511,47 +3512,16 @@ void rkv_cmd_monitor(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	rkv_reply_ok(c);
 }
 
-/* Redis's sdscatrepr(). */
+/* Append p[0..len) as Redis's sdscatrepr() quotes it (rkv_config_repr). */
 static void cat_repr(rkv_buf *b, const char *p, size_t len)
 {
-	rkv_buf_append(b, "\"", 1);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)p[i];
-		char esc[8];
+	size_t need = rkv_config_repr(NULL, 0, p, len);
+	char *dst = rkv_buf_reserve(b, need + 1); /* + its NUL */
 
-		switch (ch) {
-		case '\\':
-		case '"':
-			esc[0] = '\\';
-			esc[1] = (char)ch;
-			rkv_buf_append(b, esc, 2);
-			break;
-		case '\n':
-			rkv_buf_append(b, "\\n", 2);
-			break;
-		case '\r':
-			rkv_buf_append(b, "\\r", 2);
-			break;
-		case '\t':
-			rkv_buf_append(b, "\\t", 2);
-			break;
-		case '\a':
-			rkv_buf_append(b, "\\a", 2);
-			break;
-		case '\b':
-			rkv_buf_append(b, "\\b", 2);
-			break;
-		default:
-			if (ch >= 0x20 && ch <= 0x7e) {
-				esc[0] = (char)ch;
-				rkv_buf_append(b, esc, 1);
-			} else {
-				snprintf(esc, sizeof(esc), "\\x%02x", ch);
-				rkv_buf_append(b, esc, 4);
-			}
-		}
+	if (dst) {
+		rkv_config_repr(dst, need + 1, p, len);
+		b->len += need;
 	}
-	rkv_buf_append(b, "\"", 1);
 }
 
 void rkv_monitor_feed(rkv_conn *c, size_t argc, const rkv_slice *argv)
