@@ -131,6 +131,19 @@ static int arg_print_len(const rkv_slice *a)
 	return (int)(n > 128 ? 128 : n);
 }
 
+/* Reply the text in out as a verbatim string ("txt"; a bulk in RESP2), or
+ * an out-of-memory error if building it failed; frees out. */
+static void reply_txt_free(rkv_conn *c, rkv_buf *out)
+{
+	if (out->oom)
+		rkv_reply_oom(c);
+	else
+		rkv_resp_add_verbatim(&c->obuf, c->proto, "txt",
+				      out->len ? rkv_buf_head(out) : "",
+				      out->len);
+	rkv_buf_free(out);
+}
+
 /* A reply of help lines, each a status, as Redis's addReplyHelp(). */
 static void reply_help(rkv_conn *c, const char *container,
 		       const char *const *lines)
@@ -722,14 +735,7 @@ void rkv_cmd_info(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	rkv_buf_init(&out, rkv_node_alloc(c->node));
 	info_render(c, &out, wanted);
-	if (out.oom) {
-		rkv_reply_oom(c);
-	} else {
-		rkv_resp_add_verbatim(&c->obuf, c->proto, "txt",
-				      out.len ? rkv_buf_head(&out) : "",
-				      out.len);
-	}
-	rkv_buf_free(&out);
+	reply_txt_free(c, &out);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -967,13 +973,7 @@ static void client_list(rkv_conn *c, size_t argc, const rkv_slice *argv)
 			rkv_buf_append(&out, "\n", 1);
 		}
 	}
-	if (out.oom)
-		rkv_reply_oom(c);
-	else
-		rkv_resp_add_verbatim(&c->obuf, c->proto, "txt",
-				      out.len ? rkv_buf_head(&out) : "",
-				      out.len);
-	rkv_buf_free(&out);
+	reply_txt_free(c, &out);
 	rkv_free(rkv_node_alloc(c->node), ids);
 }
 
@@ -986,12 +986,7 @@ static void client_info(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	rkv_buf_init(&out, rkv_node_alloc(c->node));
 	client_info_line(c, c, "info", &out);
 	rkv_buf_append(&out, "\n", 1);
-	if (out.oom)
-		rkv_reply_oom(c);
-	else
-		rkv_resp_add_verbatim(&c->obuf, c->proto, "txt",
-				      rkv_buf_head(&out), out.len);
-	rkv_buf_free(&out);
+	reply_txt_free(c, &out);
 }
 
 /* Kill one client: another one now; the caller itself after its reply. */
@@ -3469,12 +3464,7 @@ static void latency_doctor(rkv_conn *c, size_t argc, const rkv_slice *argv)
 
 		rkv_buf_append(&out, advice, sizeof(advice) - 1);
 	}
-	if (out.oom)
-		rkv_reply_oom(c);
-	else
-		rkv_resp_add_verbatim(&c->obuf, c->proto, "txt",
-				      rkv_buf_head(&out), out.len);
-	rkv_buf_free(&out);
+	reply_txt_free(c, &out);
 }
 
 static const sub_entry latency_subs[] = {
