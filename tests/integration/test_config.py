@@ -463,6 +463,21 @@ def read_all(ip, port):
         s.close()
 
 
+def ping_until(ip, port, ok, what):
+    """PING from a new connection to ip:port until ok(the reply bytes),
+    for up to TIMEOUT (a CONFIG SET may take a moment to apply)."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        s = socket.create_connection((ip, port), timeout=TIMEOUT)
+        s.sendall(b"PING\r\n")
+        data = s.recv(200)
+        s.close()
+        if ok(data):
+            return
+        expect(time.monotonic() < deadline, f"{what}: {data[:80]!r}")
+        time.sleep(0.05)
+
+
 def t_protected_mode_denied(exe):
     ip = local_non_loopback_ipv4()
     if ip is None:
@@ -485,34 +500,16 @@ def t_protected_mode_denied(exe):
             c = Client(port)
             expect(c.call("CONFIG", "SET", "requirepass", "pw") == "+OK",
                    "SET requirepass")
-            deadline = time.monotonic() + TIMEOUT
-            while True:
-                s = socket.create_connection((ip, port), timeout=TIMEOUT)
-                s.sendall(b"PING\r\n")
-                data = s.recv(200)
-                s.close()
-                if data.startswith(b"-NOAUTH"):
-                    break
-                expect(time.monotonic() < deadline,
-                       f"still refused with a password: {data[:80]!r}")
-                time.sleep(0.05)
+            ping_until(ip, port, lambda d: d.startswith(b"-NOAUTH"),
+                       "still refused with a password")
             # protected-mode no: allowed without a password too.
             expect(c.call("CONFIG", "SET", "requirepass", "") == "+OK",
                    "clear requirepass")
             expect(c.call("CONFIG", "SET", "protected-mode", "no") == "+OK",
                    "SET protected-mode no")
             c.close()
-            deadline = time.monotonic() + TIMEOUT
-            while True:
-                s = socket.create_connection((ip, port), timeout=TIMEOUT)
-                s.sendall(b"PING\r\n")
-                data = s.recv(200)
-                s.close()
-                if data == b"+PONG\r\n":
-                    break
-                expect(time.monotonic() < deadline,
-                       f"protected-mode no: {data[:80]!r}")
-                time.sleep(0.05)
+            ping_until(ip, port, lambda d: d == b"+PONG\r\n",
+                       "protected-mode no")
         finally:
             srv.stop()
 
