@@ -414,6 +414,119 @@ START_TEST(writer_repl_info_and_lengths)
 }
 END_TEST
 
+/* Redis's rule: LZF only for strings over 20 bytes with compression on,
+ * and only when it saves at least 4 bytes; else the string is raw. */
+START_TEST(writer_lzf_rule)
+{
+	uint32_t *htab = malloc(RKV_LZF_HSIZE * sizeof(*htab));
+	int chose_lzf = 0, chose_raw = 0;
+
+	for (int round = 0; round < 2000; round++) {
+		char val[80], c[200];
+		size_t n = 5 + rnd() % 59, clen, off; /* 6-bit lengths */
+		rkv_buf out;
+		rkv_rdb_writer w;
+		bool compression = rnd() % 4 != 0;
+
+		/* Few symbols: some compress by less than 4 bytes. */
+		for (size_t i = 0; i < n; i++)
+			val[i] = (char)('a' + rnd() % (1 + round % 6));
+		clen = rkv_lzf_compress(val, n, c, sizeof(c), htab);
+		rkv_buf_init(&out, &mem.counted);
+		rkv_rdb_writer_begin(&w, &out, &mem.counted, compression, true,
+				     NULL);
+		off = out.len;
+		rkv_rdb_write_string(&w, "k", 1, val, n, -1);
+		rkv_rdb_writer_end(&w);
+		/* type, "k" (2 bytes), then the value. */
+		off += 3;
+		if (compression && n > 20 && clen + 4 <= n) {
+			ck_assert_uint_eq((unsigned char)out.data[off], 0xC3);
+			ck_assert_uint_eq((unsigned char)out.data[off + 1],
+					  clen);
+			ck_assert_uint_eq((unsigned char)out.data[off + 2], n);
+			ck_assert(memcmp(out.data + off + 3, c, clen) == 0);
+			chose_lzf++;
+		} else {
+			ck_assert_uint_eq((unsigned char)out.data[off], n);
+			ck_assert(memcmp(out.data + off + 1, val, n) == 0);
+			chose_raw++;
+		}
+		rkv_buf_free(&out);
+	}
+	ck_assert_int_gt(chose_lzf, 100);
+	ck_assert_int_gt(chose_raw, 100);
+	free(htab);
+}
+END_TEST
+
+/* Random damage to valid files (bytes changed, inserted, removed, cut
+ * short), with the checksum fixed up so that the parser itself meets the
+ * damage: every outcome is a load or an error, never a crash, and nothing
+ * leaks (the fixture counts, valgrind checks). */
+START_TEST(damaged_files_never_crash)
+{
+	const int64_t now = 1700000000000;
+	static unsigned char buf[1 << 16];
+	int ok = 0, bad = 0;
+
+	for (int round = 0; round < 300; round++) {
+		rkv_keyspace *ks = ks_new(), *back;
+		rkv_buf out;
+		char err[RKV_RDB_ERRLEN];
+		size_t n;
+
+		random_keyspace(ks, 1 + (int)(rnd() % 20), now);
+		rkv_buf_init(&out, &mem.counted);
+		rkv_rdb_dump_keyspace(ks, &out, &mem.counted, true, true, NULL);
+		ks_del(ks);
+		n = out.len < sizeof(buf) ? out.len : sizeof(buf);
+		memcpy(buf, out.data, n);
+		rkv_buf_free(&out);
+		for (int k = 1 + (int)(rnd() % 4); k > 0 && n > 10; k--) {
+			size_t at = 9 + rnd() % (n - 9 - 8);
+
+			switch (rnd() % 4) {
+			case 0:
+				buf[at] = (unsigned char)rnd();
+				break;
+			case 1:
+				buf[at] ^= (unsigned char)(1u << (rnd() % 8));
+				break;
+			case 2:
+				memmove(buf + at, buf + at + 1, n - at - 1);
+				n--;
+				break;
+			default:
+				if (n < sizeof(buf)) {
+					memmove(buf + at + 1, buf + at, n - at);
+					buf[at] = (unsigned char)rnd();
+					n++;
+				}
+			}
+		}
+		if (rnd() % 5 == 0)
+			n = 9 + rnd() % (n - 9);
+		if (rnd() % 2 && n > 8) { /* a checksum that matches */
+			uint64_t crc = rkv_crc64(0, buf, n - 8);
+
+			for (int i = 0; i < 8; i++)
+				buf[n - 8 + i] =
+				    (unsigned char)(crc >> (8 * i));
+		}
+		if (load(buf, n, 0, now, &back, err) == 0) {
+			ks_del(back);
+			ok++;
+		} else {
+			ck_assert(err[0] != '\0');
+			bad++;
+		}
+	}
+	ck_assert_int_gt(bad, 100);
+	(void)ok;
+}
+END_TEST
+
 /* ---- Hand-made files ---- */
 
 typedef struct file {
@@ -683,6 +796,8 @@ static Suite *rdb_suite(void)
 	tcase_add_test(tc, round_trip_random_keyspaces);
 	tcase_add_test(tc, writer_bytes_as_redis);
 	tcase_add_test(tc, writer_repl_info_and_lengths);
+	tcase_add_test(tc, writer_lzf_rule);
+	tcase_add_test(tc, damaged_files_never_crash);
 	tcase_add_test(tc, old_versions_and_opcodes);
 	tcase_add_test(tc, bad_file_catalog);
 	tcase_add_test(tc, failed_load_leaves_no_keys_behind);
