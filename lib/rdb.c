@@ -470,8 +470,12 @@ static int get_string(rkv_rdb_reader *r, cursor *c, uint64_t at, int slot,
 			    (unsigned long long)(at + start), r->max_string);
 		if ((rc = get_bytes(c, (size_t)clen, &p)) != P_OK)
 			return rc;
-		if (v == 0 || !scratch_reserve(r, slot, (size_t)v)) {
-			if (v == 0)
+		/* An LZF item expands at most 88 times (3 bytes for 264):
+		 * a longer announced length is corrupt, and is refused
+		 * before its buffer is allocated. */
+		if (v == 0 || v > clen * 88 ||
+		    !scratch_reserve(r, slot, (size_t)v)) {
+			if (v == 0 || v > clen * 88)
 				return fail(r, RKV_ERR_PROTO,
 					    "Invalid LZF compressed string at "
 					    "offset %llu",

@@ -713,6 +713,13 @@ START_TEST(bad_file_catalog)
 	f_end(&f);
 	expect_error(&f, "Invalid LZF compressed string at offset 12");
 
+	/* More than LZF can expand to (88 times): refused unallocated. */
+	f_begin(&f, "REDIS0010");
+	F_BYTES(&f, 0x00, 0x01, 'k', 0xc3, 0x02, 0x80, 0x00, 0x01, 0x00, 0x00,
+		0x00, 'a');
+	f_end(&f);
+	expect_error(&f, "Invalid LZF compressed string at offset 12");
+
 	/* 9. Lengths over the limit (no allocation is attempted). */
 	f_begin(&f, "REDIS0010");
 	F_BYTES(&f, 0x00, 0x81, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
