@@ -330,11 +330,8 @@ static size_t rdb_string_size(const rkv_entry *e)
 	return rdb_len_size(len) + len;
 }
 
-/* Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT and OBJ_SHARED_INTEGERS, as
- * OBJECT ENCODING and OBJECT REFCOUNT apply them. */
-#define EMBSTR_SIZE_LIMIT 44
-#define SHARED_INTEGERS	  10000
-#define LRU_CLOCK_MAX	  ((1 << 24) - 1)
+/* Redis's LRU_CLOCK_MAX: its LRU clock has 24 bits of seconds. */
+#define LRU_CLOCK_MAX ((1 << 24) - 1)
 
 /* DEBUG OBJECT key: Redis's status line. The address is the entry's; lru
  * is the entry's last access in Redis's 24-bit seconds clock. The key is
@@ -344,8 +341,8 @@ static void debug_object(rkv_conn *c, const rkv_slice *key)
 	rkv_entry *e = rkv_keyspace_peek(&c->node->ks, c->db, key->ptr,
 					 key->len, INT64_MIN);
 	const char *enc;
-	long long ival, lru, clock, idle;
-	int refcount = 1;
+	long long lru, clock, idle;
+	int refcount;
 	char line[256];
 	int n;
 
@@ -353,19 +350,8 @@ static void debug_object(rkv_conn *c, const rkv_slice *key)
 		rkv_resp_add_errorf(rkv_out(c), "no such key");
 		return;
 	}
-	if (e->flags & RKV_ENTRY_RAW)
-		enc = "raw";
-	else if (e->enc == RKV_ENC_INT)
-		enc = "int";
-	else if (e->vlen <= EMBSTR_SIZE_LIMIT)
-		enc = "embstr";
-	else
-		enc = "raw";
-	if (e->enc == RKV_ENC_INT && !(e->flags & RKV_ENTRY_RAW)) {
-		ival = rkv_entry_int(e);
-		if (ival >= 0 && ival < SHARED_INTEGERS)
-			refcount = INT_MAX;
-	}
+	enc = rkv_object_encoding(e);
+	refcount = rkv_object_refcount(e);
 	lru = (long long)e->atime & LRU_CLOCK_MAX;
 	clock = (rkv_cmd_now(c) / 1000) & LRU_CLOCK_MAX;
 	/* Redis's estimateObjectIdleTime(), in seconds. */

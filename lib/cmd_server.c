@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "config.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------------- */
@@ -130,6 +131,19 @@ static int arg_print_len(const rkv_slice *a)
 	return (int)(n > 128 ? 128 : n);
 }
 
+/* Reply the text in out as a verbatim string ("txt"; a bulk in RESP2), or
+ * an out-of-memory error if building it failed; frees out. */
+static void reply_txt_free(rkv_conn *c, rkv_buf *out)
+{
+	if (out->oom)
+		rkv_reply_oom(c);
+	else
+		rkv_resp_add_verbatim(&c->obuf, c->proto, "txt",
+				      out->len ? rkv_buf_head(out) : "",
+				      out->len);
+	rkv_buf_free(out);
+}
+
 /* A reply of help lines, each a status, as Redis's addReplyHelp(). */
 static void reply_help(rkv_conn *c, const char *container,
 		       const char *const *lines)
@@ -157,12 +171,14 @@ static void reply_help(rkv_conn *c, const char *container,
 typedef struct sub_entry {
 	const char *name;
 	int arity;
-	rkv_command_proc proc;
+	rkv_command_proc proc; /* NULL: reply the container's help lines */
 } sub_entry;
 
-/* Run the subcommand argv[1] of container (upper-case name) from subs. */
+/* Run the subcommand argv[1] of container (upper-case name) from subs; an
+ * entry without a proc (HELP) replies the help lines. */
 static void sub_dispatch(rkv_conn *c, const char *container,
-			 const sub_entry *subs, size_t n, size_t argc,
+			 const sub_entry *subs, size_t n,
+			 const char *const *help, size_t argc,
 			 const rkv_slice *argv)
 {
 	char lower[16];
@@ -184,7 +200,10 @@ static void sub_dispatch(rkv_conn *c, const char *container,
 			    lower, subs[i].name);
 			return;
 		}
-		subs[i].proc(c, argc, argv);
+		if (subs[i].proc)
+			subs[i].proc(c, argc, argv);
+		else
+			reply_help(c, container, help);
 		return;
 	}
 	if (rkv_subcommand_lookup(rkv_command_lookup(lower, j), argv[1].ptr,
@@ -716,14 +735,7 @@ void rkv_cmd_info(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	rkv_buf_init(&out, rkv_node_alloc(c->node));
 	info_render(c, &out, wanted);
-	if (out.oom) {
-		rkv_reply_oom(c);
-	} else {
-		rkv_resp_add_verbatim(&c->obuf, c->proto, "txt",
-				      out.len ? rkv_buf_head(&out) : "",
-				      out.len);
-	}
-	rkv_buf_free(&out);
+	reply_txt_free(c, &out);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -961,13 +973,7 @@ static void client_list(rkv_conn *c, size_t argc, const rkv_slice *argv)
 			rkv_buf_append(&out, "\n", 1);
 		}
 	}
-	if (out.oom)
-		rkv_reply_oom(c);
-	else
-		rkv_resp_add_verbatim(&c->obuf, c->proto, "txt",
-				      out.len ? rkv_buf_head(&out) : "",
-				      out.len);
-	rkv_buf_free(&out);
+	reply_txt_free(c, &out);
 	rkv_free(rkv_node_alloc(c->node), ids);
 }
 
@@ -980,12 +986,7 @@ static void client_info(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	rkv_buf_init(&out, rkv_node_alloc(c->node));
 	client_info_line(c, c, "info", &out);
 	rkv_buf_append(&out, "\n", 1);
-	if (out.oom)
-		rkv_reply_oom(c);
-	else
-		rkv_resp_add_verbatim(&c->obuf, c->proto, "txt",
-				      rkv_buf_head(&out), out.len);
-	rkv_buf_free(&out);
+	reply_txt_free(c, &out);
 }
 
 /* Kill one client: another one now; the caller itself after its reply. */
@@ -1137,13 +1138,6 @@ static void client_reply(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 }
 
-static void client_help_cmd(rkv_conn *c, size_t argc, const rkv_slice *argv)
-{
-	(void)argc;
-	(void)argv;
-	reply_help(c, "CLIENT", client_help);
-}
-
 static const sub_entry client_subs[] = {
     {"id", 2, client_id},
     {"setname", 3, client_setname},
@@ -1153,12 +1147,13 @@ static const sub_entry client_subs[] = {
     {"kill", -3, client_kill},
     {"no-evict", 3, client_no_evict},
     {"reply", 3, client_reply},
-    {"help", 2, client_help_cmd},
+    {"help", 2, NULL},
 };
 
 void rkv_cmd_client(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	sub_dispatch(c, "CLIENT", client_subs, NELEM(client_subs), argc, argv);
+	sub_dispatch(c, "CLIENT", client_subs, NELEM(client_subs), client_help,
+		     argc, argv);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2637,6 +2632,30 @@ static void add_pair_int(rkv_conn *c, const char *k, long long v)
 	rkv_resp_add_integer(&c->obuf, v);
 }
 
+/* A key spec's "type" and the head of its "spec" map of n fields. */
+static void add_spec_type(rkv_conn *c, const char *type, long long n)
+{
+	add_bulk_str(c, type);
+	add_bulk_str(c, "spec");
+	rkv_resp_add_map(&c->obuf, c->proto, n);
+}
+
+/* The begin_search or find_keys map (name) of a key spec, up to its type;
+ * returns the spec's first word (its type, length in *wl), advancing *p. */
+static const char *add_search_head(rkv_conn *c, const char *name,
+				   const char **p, size_t *wl)
+{
+	add_bulk_str(c, name);
+	rkv_resp_add_map(&c->obuf, c->proto, 2);
+	add_bulk_str(c, "type");
+	return word_next(p, wl);
+}
+
+static bool word_is(const char *w, size_t wl, const char *lit)
+{
+	return w && wl == strlen(lit) && memcmp(w, lit, wl) == 0;
+}
+
 /* One key spec "flags;bs;fk;notes" (spec[0..len)). */
 static void add_key_spec(rkv_conn *c, const char *spec, size_t len)
 {
@@ -2663,53 +2682,35 @@ static void add_key_spec(rkv_conn *c, const char *spec, size_t len)
 	}
 	add_bulk_str(c, "flags");
 	add_word_set(c, buf, true);
-	add_bulk_str(c, "begin_search");
-	rkv_resp_add_map(&c->obuf, c->proto, 2);
-	add_bulk_str(c, "type");
 	p = bs;
-	w = word_next(&p, &wl);
-	if (w && wl == 5 && memcmp(w, "index", 5) == 0) {
-		add_bulk_str(c, "index");
-		add_bulk_str(c, "spec");
-		rkv_resp_add_map(&c->obuf, c->proto, 1);
+	w = add_search_head(c, "begin_search", &p, &wl);
+	if (word_is(w, wl, "index")) {
+		add_spec_type(c, "index", 1);
 		add_pair_int(c, "index", spec_int(&p));
-	} else if (w && wl == 7 && memcmp(w, "keyword", 7) == 0) {
+	} else if (word_is(w, wl, "keyword")) {
 		const char *kw = word_next(&p, &wl);
 
-		add_bulk_str(c, "keyword");
-		add_bulk_str(c, "spec");
-		rkv_resp_add_map(&c->obuf, c->proto, 2);
+		add_spec_type(c, "keyword", 2);
 		add_bulk_str(c, "keyword");
 		rkv_resp_add_bulk(&c->obuf, kw ? kw : "", kw ? wl : 0);
 		add_pair_int(c, "startfrom", spec_int(&p));
 	} else {
-		add_bulk_str(c, "unknown");
-		add_bulk_str(c, "spec");
-		rkv_resp_add_map(&c->obuf, c->proto, 0);
+		add_spec_type(c, "unknown", 0);
 	}
-	add_bulk_str(c, "find_keys");
-	rkv_resp_add_map(&c->obuf, c->proto, 2);
-	add_bulk_str(c, "type");
 	p = fk;
-	w = word_next(&p, &wl);
-	if (w && wl == 5 && memcmp(w, "range", 5) == 0) {
-		add_bulk_str(c, "range");
-		add_bulk_str(c, "spec");
-		rkv_resp_add_map(&c->obuf, c->proto, 3);
+	w = add_search_head(c, "find_keys", &p, &wl);
+	if (word_is(w, wl, "range")) {
+		add_spec_type(c, "range", 3);
 		add_pair_int(c, "lastkey", spec_int(&p));
 		add_pair_int(c, "keystep", spec_int(&p));
 		add_pair_int(c, "limit", spec_int(&p));
-	} else if (w && wl == 6 && memcmp(w, "keynum", 6) == 0) {
-		add_bulk_str(c, "keynum");
-		add_bulk_str(c, "spec");
-		rkv_resp_add_map(&c->obuf, c->proto, 3);
+	} else if (word_is(w, wl, "keynum")) {
+		add_spec_type(c, "keynum", 3);
 		add_pair_int(c, "keynumidx", spec_int(&p));
 		add_pair_int(c, "firstkey", spec_int(&p));
 		add_pair_int(c, "keystep", spec_int(&p));
 	} else {
-		add_bulk_str(c, "unknown");
-		add_bulk_str(c, "spec");
-		rkv_resp_add_map(&c->obuf, c->proto, 0);
+		add_spec_type(c, "unknown", 0);
 	}
 }
 
@@ -3026,17 +3027,10 @@ static const char *const command_help[] = {
     "    Return the keys from a full Redis command.",
     NULL};
 
-static void command_help_cmd(rkv_conn *c, size_t argc, const rkv_slice *argv)
-{
-	(void)argc;
-	(void)argv;
-	reply_help(c, "COMMAND", command_help);
-}
-
 static const sub_entry command_subs[] = {
     {"count", 2, command_count},      {"list", -2, command_list},
     {"info", -2, command_info},	      {"docs", -2, command_docs},
-    {"getkeys", -4, command_getkeys}, {"help", 2, command_help_cmd},
+    {"getkeys", -4, command_getkeys}, {"help", 2, NULL},
 };
 
 void rkv_cmd_command(rkv_conn *c, size_t argc, const rkv_slice *argv)
@@ -3045,8 +3039,8 @@ void rkv_cmd_command(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		command_all(c);
 		return;
 	}
-	sub_dispatch(c, "COMMAND", command_subs, NELEM(command_subs), argc,
-		     argv);
+	sub_dispatch(c, "COMMAND", command_subs, NELEM(command_subs),
+		     command_help, argc, argv);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -3269,24 +3263,17 @@ static void slowlog_reset_cmd(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	rkv_reply_ok(c);
 }
 
-static void slowlog_help_cmd(rkv_conn *c, size_t argc, const rkv_slice *argv)
-{
-	(void)argc;
-	(void)argv;
-	reply_help(c, "SLOWLOG", slowlog_help);
-}
-
 static const sub_entry slowlog_subs[] = {
     {"get", -2, slowlog_get},
     {"len", 2, slowlog_len},
     {"reset", 2, slowlog_reset_cmd},
-    {"help", 2, slowlog_help_cmd},
+    {"help", 2, NULL},
 };
 
 void rkv_cmd_slowlog(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	sub_dispatch(c, "SLOWLOG", slowlog_subs, NELEM(slowlog_subs), argc,
-		     argv);
+	sub_dispatch(c, "SLOWLOG", slowlog_subs, NELEM(slowlog_subs),
+		     slowlog_help, argc, argv);
 }
 
 static const char *const latency_help[] = {
@@ -3477,31 +3464,21 @@ static void latency_doctor(rkv_conn *c, size_t argc, const rkv_slice *argv)
 
 		rkv_buf_append(&out, advice, sizeof(advice) - 1);
 	}
-	if (out.oom)
-		rkv_reply_oom(c);
-	else
-		rkv_resp_add_verbatim(&c->obuf, c->proto, "txt",
-				      rkv_buf_head(&out), out.len);
-	rkv_buf_free(&out);
-}
-
-static void latency_help_cmd(rkv_conn *c, size_t argc, const rkv_slice *argv)
-{
-	(void)argc;
-	(void)argv;
-	reply_help(c, "LATENCY", latency_help);
+	reply_txt_free(c, &out);
 }
 
 static const sub_entry latency_subs[] = {
-    {"latest", 2, latency_latest}, {"history", 3, latency_history},
-    {"reset", -2, latency_reset},  {"doctor", 2, latency_doctor},
-    {"help", 2, latency_help_cmd},
+    {"latest", 2, latency_latest},
+    {"history", 3, latency_history},
+    {"reset", -2, latency_reset},
+    {"doctor", 2, latency_doctor},
+    {"help", 2, NULL},
 };
 
 void rkv_cmd_latency(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	sub_dispatch(c, "LATENCY", latency_subs, NELEM(latency_subs), argc,
-		     argv);
+	sub_dispatch(c, "LATENCY", latency_subs, NELEM(latency_subs),
+		     latency_help, argc, argv);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -3525,47 +3502,16 @@ void rkv_cmd_monitor(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	rkv_reply_ok(c);
 }
 
-/* Redis's sdscatrepr(). */
+/* Append p[0..len) as Redis's sdscatrepr() quotes it (rkv_config_repr). */
 static void cat_repr(rkv_buf *b, const char *p, size_t len)
 {
-	rkv_buf_append(b, "\"", 1);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)p[i];
-		char esc[8];
+	size_t need = rkv_config_repr(NULL, 0, p, len);
+	char *dst = rkv_buf_reserve(b, need + 1); /* + its NUL */
 
-		switch (ch) {
-		case '\\':
-		case '"':
-			esc[0] = '\\';
-			esc[1] = (char)ch;
-			rkv_buf_append(b, esc, 2);
-			break;
-		case '\n':
-			rkv_buf_append(b, "\\n", 2);
-			break;
-		case '\r':
-			rkv_buf_append(b, "\\r", 2);
-			break;
-		case '\t':
-			rkv_buf_append(b, "\\t", 2);
-			break;
-		case '\a':
-			rkv_buf_append(b, "\\a", 2);
-			break;
-		case '\b':
-			rkv_buf_append(b, "\\b", 2);
-			break;
-		default:
-			if (ch >= 0x20 && ch <= 0x7e) {
-				esc[0] = (char)ch;
-				rkv_buf_append(b, esc, 1);
-			} else {
-				snprintf(esc, sizeof(esc), "\\x%02x", ch);
-				rkv_buf_append(b, esc, 4);
-			}
-		}
+	if (dst) {
+		rkv_config_repr(dst, need + 1, p, len);
+		b->len += need;
 	}
-	rkv_buf_append(b, "\"", 1);
 }
 
 void rkv_monitor_feed(rkv_conn *c, size_t argc, const rkv_slice *argv)

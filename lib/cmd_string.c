@@ -546,6 +546,24 @@ void rkv_cmd_getex(rkv_conn *c, size_t argc, const rkv_slice *argv)
  * is set, and reports their refcount as OBJ_SHARED_REFCOUNT. */
 #define SHARED_INTEGERS 10000
 
+const char *rkv_object_encoding(const rkv_entry *e)
+{
+	if (e->flags & RKV_ENTRY_RAW)
+		return "raw";
+	if (e->enc == RKV_ENC_INT)
+		return "int";
+	return e->vlen <= EMBSTR_SIZE_LIMIT ? "embstr" : "raw";
+}
+
+int rkv_object_refcount(const rkv_entry *e)
+{
+	long long v = e->enc == RKV_ENC_INT && !(e->flags & RKV_ENTRY_RAW)
+			  ? rkv_entry_int(e)
+			  : -1;
+
+	return v >= 0 && v < SHARED_INTEGERS ? INT_MAX : 1;
+}
+
 /* OBJECT ENCODING|REFCOUNT|IDLETIME|FREQ key */
 void rkv_cmd_object(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
@@ -580,23 +598,11 @@ void rkv_cmd_object(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		return;
 	}
 	if (rkv_arg_is(sub, "encoding")) {
-		const char *enc = "raw";
+		const char *enc = rkv_object_encoding(e);
 
-		if (e->flags & RKV_ENTRY_RAW)
-			enc = "raw";
-		else if (e->enc == RKV_ENC_INT)
-			enc = "int";
-		else if (e->vlen <= EMBSTR_SIZE_LIMIT)
-			enc = "embstr";
 		rkv_resp_add_bulk(rkv_out(c), enc, strlen(enc));
 	} else if (rkv_arg_is(sub, "refcount")) {
-		long long v =
-		    e->enc == RKV_ENC_INT && !(e->flags & RKV_ENTRY_RAW)
-			? rkv_entry_int(e)
-			: -1;
-
-		rkv_resp_add_integer(
-		    rkv_out(c), v >= 0 && v < SHARED_INTEGERS ? INT_MAX : 1);
+		rkv_resp_add_integer(rkv_out(c), rkv_object_refcount(e));
 	} else if (rkv_arg_is(sub, "idletime")) {
 		long long idle = rkv_cmd_now(c) / 1000 - (long long)e->atime;
 

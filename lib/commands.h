@@ -189,6 +189,11 @@ void rkv_cmd_getrange(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_setrange(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_getex(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_object(rkv_conn *, size_t, const rkv_slice *);
+/* OBJECT ENCODING's name for e ("int", "embstr" or "raw") and OBJECT
+ * REFCOUNT's value (INT_MAX for a shared integer 0..9999, else 1), as
+ * Redis 7.0 reports them (cmd_string.c; DEBUG OBJECT uses them too). */
+const char *rkv_object_encoding(const rkv_entry *e);
+int rkv_object_refcount(const rkv_entry *e);
 
 void rkv_cmd_debug(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_lcs(rkv_conn *, size_t, const rkv_slice *);

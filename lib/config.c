@@ -608,11 +608,10 @@ static __attribute__((format(printf, 2, 3))) void sb_fmt(sbuf *b,
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	n = rkv_vfmt(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		sb_add(b, tmp,
-		       (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+		sb_add(b, tmp, (size_t)n);
 }
 
 static void sb_repr(sbuf *b, const char *s, size_t len)
@@ -643,23 +642,6 @@ static void sb_free(sbuf *b)
 /* Splitting a line as Redis's sdssplitargs()                             */
 /* ---------------------------------------------------------------------- */
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' ||
-	       c == '\f';
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Split line[0..len) into arguments with Redis's quoting rules. The
  * callback `add` receives each argument; returns false on unbalanced
  * quotes. `tmp` has room for len bytes (an argument is never longer). */
@@ -669,7 +651,7 @@ static bool split_args(const char *line, size_t len, char *tmp,
 	const char *p = line, *end = line + len;
 
 	for (;;) {
-		while (p < end && is_space(*p))
+		while (p < end && rkv_is_space(*p))
 			p++;
 		if (p >= end)
 			return true;
@@ -682,35 +664,19 @@ static bool split_args(const char *line, size_t len, char *tmp,
 
 			if (inq) {
 				if (c == '\\' && c1 == 'x' && p + 3 < end &&
-				    hexval(p[2]) >= 0 && hexval(p[3]) >= 0) {
-					tmp[n++] = (char)(hexval(p[2]) * 16 +
-							  hexval(p[3]));
+				    rkv_hex_val(p[2]) >= 0 &&
+				    rkv_hex_val(p[3]) >= 0) {
+					tmp[n++] =
+					    (char)(rkv_hex_val(p[2]) * 16 +
+						   rkv_hex_val(p[3]));
 					p += 3;
 				} else if (c == '\\' && c1) {
 					p++;
-					switch (c1) {
-					case 'n':
-						tmp[n++] = '\n';
-						break;
-					case 'r':
-						tmp[n++] = '\r';
-						break;
-					case 't':
-						tmp[n++] = '\t';
-						break;
-					case 'b':
-						tmp[n++] = '\b';
-						break;
-					case 'a':
-						tmp[n++] = '\a';
-						break;
-					default:
-						tmp[n++] = c1;
-					}
+					tmp[n++] = rkv_unescape(c1);
 				} else if (c == '"') {
 					/* The closing quote must be followed
 					 * by a space or nothing at all. */
-					if (c1 && !is_space(c1))
+					if (c1 && !rkv_is_space(c1))
 						return false;
 					done = true;
 				} else if (!c) {
@@ -723,7 +689,7 @@ static bool split_args(const char *line, size_t len, char *tmp,
 					p++;
 					tmp[n++] = '\'';
 				} else if (c == '\'') {
-					if (c1 && !is_space(c1))
+					if (c1 && !rkv_is_space(c1))
 						return false;
 					done = true;
 				} else if (!c) {
@@ -1895,12 +1861,9 @@ static char *fmt_line(rkv_node *node, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	n = rkv_vfmt(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return NULL;
-	return xstrdup(node, tmp,
-		       (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+	return n < 0 ? NULL : xstrdup(node, tmp, (size_t)n);
 }
 
 /* "name value" of any length. */

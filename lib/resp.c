@@ -258,42 +258,6 @@ static int req_multibulk_args(rkv_req_parser *p, const char *req, size_t avail)
 	return RKV_RESP_DONE;
 }
 
-static bool is_space(char c)
-{
-	/* isspace() in the C locale, without the locale lookup. */
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
-	       c == '\r';
-}
-
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static char unescape(char c)
-{
-	switch (c) {
-	case 'n':
-		return '\n';
-	case 'r':
-		return '\r';
-	case 't':
-		return '\t';
-	case 'b':
-		return '\b';
-	case 'a':
-		return '\a';
-	default:
-		return c;
-	}
-}
-
 /* Split an inline line into arguments with Redis's sdssplitargs() rules:
  * blanks separate arguments; "double quotes" take \n \r \t \b \a \xHH and
  * \<any> escapes; 'single quotes' take \' only; a closing quote must be
@@ -328,7 +292,7 @@ static int req_split_inline(rkv_req_parser *p, const char *line, size_t len)
 		bool quoted = false, done = false;
 		int inq = 0; /* 0, '"' or '\'' */
 
-		while (s < end && is_space(*s))
+		while (s < end && rkv_is_space(*s))
 			s++;
 		if (s == end)
 			return RKV_RESP_DONE;
@@ -337,20 +301,20 @@ static int req_split_inline(rkv_req_parser *p, const char *line, size_t len)
 			char c = s < end ? *s : '\0';
 
 			if (inq == '"' && c == '\\' && s + 3 < end &&
-			    s[1] == 'x' && hex_val(s[2]) >= 0 &&
-			    hex_val(s[3]) >= 0) {
-				*out++ =
-				    (char)(hex_val(s[2]) * 16 + hex_val(s[3]));
+			    s[1] == 'x' && rkv_hex_val(s[2]) >= 0 &&
+			    rkv_hex_val(s[3]) >= 0) {
+				*out++ = (char)(rkv_hex_val(s[2]) * 16 +
+						rkv_hex_val(s[3]));
 				s += 3;
 			} else if (inq == '"' && c == '\\' && s + 1 < end) {
-				*out++ = unescape(*++s);
+				*out++ = rkv_unescape(*++s);
 			} else if (inq == '\'' && c == '\\' && s + 1 < end &&
 				   s[1] == '\'') {
 				*out++ = '\'';
 				s++;
 			} else if (inq && c == inq) {
 				/* A closing quote must end the argument. */
-				if (s + 1 < end && !is_space(s[1]))
+				if (s + 1 < end && !rkv_is_space(s[1]))
 					return SPLIT_UNBALANCED;
 				done = true;
 			} else if (inq && s == end) {
@@ -515,7 +479,7 @@ static bool parse_double(const char *s, size_t len, double *out)
 	char tmp[328]; /* MAX_LONG_DOUBLE_CHARS-ish, as hiredis */
 	char *eptr;
 
-	if (len == 0 || len >= sizeof(tmp) || is_space(s[0]))
+	if (len == 0 || len >= sizeof(tmp) || rkv_is_space(s[0]))
 		return false;
 	memcpy(tmp, s, len);
 	tmp[len] = '\0';
@@ -899,13 +863,9 @@ void rkv_resp_add_errorf(rkv_buf *b, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = rkv_vfmt(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n >= sizeof(msg))
-		n = sizeof(msg) - 1;
-	rkv_resp_add_error(b, msg, (size_t)n);
+	rkv_resp_add_error(b, msg, n < 0 ? 0 : (size_t)n);
 }
 
 void rkv_resp_add_integer(rkv_buf *b, long long v)

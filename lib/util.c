@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 bool rkv_string2ll(const char *s, size_t len, long long *out)
@@ -181,4 +182,13 @@ bool rkv_glob_match(const char *p, size_t pl, const char *s, size_t sl,
 	while (pl && *p == '*')
 		p++, pl--;
 	return pl == 0;
+}
+
+int rkv_vfmt(char *dst, size_t cap, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(dst, cap, fmt, ap);
+
+	if (n < 0)
+		return -1;
+	return (size_t)n < cap ? n : (int)(cap - 1);
 }

@@ -2,6 +2,7 @@
 #ifndef RKV_UTIL_H
 #define RKV_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -29,5 +30,49 @@ bool rkv_caseeq(const char *s, size_t len, const char *lower);
  * '\\x' a literal x. Binary-safe; nocase folds ASCII case. */
 bool rkv_glob_match(const char *pat, size_t plen, const char *s, size_t slen,
 		    bool nocase);
+
+/* vsnprintf() into dst[0..cap), cap > 0. Returns the length of the text
+ * in dst (cut to cap - 1 bytes when longer), or -1 on an encoding error. */
+int rkv_vfmt(char *dst, size_t cap, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+/* isspace() in the C locale, without the locale lookup. */
+static inline bool rkv_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
+	       c == '\r';
+}
+
+/* The value of the hexadecimal digit c, or -1 if c is not one. */
+static inline int rkv_hex_val(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The byte the escape backslash-c stands for inside double quotes, as
+ * Redis's sdssplitargs() reads it: \n \r \t \b \a, any other c itself. */
+static inline char rkv_unescape(char c)
+{
+	switch (c) {
+	case 'n':
+		return '\n';
+	case 'r':
+		return '\r';
+	case 't':
+		return '\t';
+	case 'b':
+		return '\b';
+	case 'a':
+		return '\a';
+	default:
+		return c;
+	}
+}
 
 #endif

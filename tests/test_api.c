@@ -12,6 +12,7 @@
 #include "check_main.h"
 #include "node.h"
 #include "rkv.h"
+#include "test_host.h"
 
 /* A fake host: a clock, a capturing send, a keyspace-change log. */
 typedef struct host {
@@ -23,24 +24,8 @@ typedef struct host {
 	int closes;
 } host;
 
-static int64_t h_clock(rkv_node *n, void *ud)
-{
-	(void)n;
-	return ((host *)ud)->clock_us;
-}
-
-static int64_t h_send(rkv_node *n, rkv_conn *c, const uint8_t *data, size_t len,
-		      void *ud)
-{
-	host *h = ud;
-
-	(void)n;
-	(void)c;
-	ck_assert_uint_le(h->outlen + len, sizeof(h->out));
-	memcpy(h->out + h->outlen, data, len);
-	h->outlen += len;
-	return (int64_t)len;
-}
+RKV_TEST_HOST_CLOCK(h_clock, host)
+RKV_TEST_HOST_SEND(h_send, host)
 
 static void h_close(rkv_node *n, rkv_conn *c, void *ud)
 {
@@ -921,63 +906,14 @@ END_TEST
 /* Allocation failures                                                    */
 /* ---------------------------------------------------------------------- */
 
-typedef struct counting {
-	long live, total;
-	long fail_after; /* -1: never */
-} counting;
-
-static void *c_malloc(size_t n, void *ud)
-{
-	counting *c = ud;
-
-	if (c->fail_after >= 0 && c->total >= c->fail_after)
-		return NULL;
-	c->total++;
-	c->live++;
-	return malloc(n);
-}
-
-static void *c_realloc(void *p, size_t n, void *ud)
-{
-	counting *c = ud;
-
-	if (c->fail_after >= 0 && c->total >= c->fail_after)
-		return NULL;
-	c->total++;
-	if (!p)
-		c->live++;
-	return realloc(p, n);
-}
-
-static void c_free(void *p, void *ud)
-{
-	counting *c = ud;
-
-	if (p)
-		c->live--;
-	free(p);
-}
-
-static void restart_counting(counting *cnt)
-{
-	rkv_allocator a = {c_malloc, c_realloc, c_free, cnt};
-	rkv_options *o;
-
-	teardown();
-	ck_assert_int_eq(rkv_options_new(&o), 0);
-	ck_assert_int_eq(rkv_options_set_allocator(o, &a), 0);
-	setup_with(o);
-	rkv_options_free(o);
-}
-
 START_TEST(typed_reads_do_not_allocate)
 {
-	counting cnt = {0, 0, -1};
+	rkv_test_counting cnt = {0, 0, -1, false};
 	char buf[8];
 	int64_t cursor = 0;
 	static seen s;
 
-	restart_counting(&cnt);
+	rkv_test_restart_counting(&cnt, teardown, setup_with);
 	ck_assert_int_eq(rkv_set(node, 0, "k", 1, "12", 2, 0), 0);
 	ck_assert_int_eq(rkv_set(node, 0, "key:3", 5, "v", 1, 0), 0);
 	cnt.fail_after = cnt.total; /* any allocation from here fails */
@@ -1042,14 +978,14 @@ static void api_sequence(void)
 
 START_TEST(allocation_failures_are_clean)
 {
-	counting cnt = {0, 0, -1};
+	rkv_test_counting cnt = {0, 0, -1, false};
 	bool completed = false;
 	long k;
 
 	for (k = 0; !completed; k++) {
 		long base;
 
-		restart_counting(&cnt);
+		rkv_test_restart_counting(&cnt, teardown, setup_with);
 		base = cnt.total;
 		cnt.fail_after = base + k;
 		api_sequence();
@@ -1069,7 +1005,7 @@ END_TEST
 /* A failed SET with a TTL never leaves the new value without its TTL. */
 START_TEST(set_with_ttl_failure_keeps_no_immortal_value)
 {
-	counting cnt = {0, 0, -1};
+	rkv_test_counting cnt = {0, 0, -1, false};
 	bool done = false;
 	int nomem = 0, deleted = 0;
 
@@ -1078,7 +1014,7 @@ START_TEST(set_with_ttl_failure_keeps_no_immortal_value)
 		size_t len;
 		int rc;
 
-		restart_counting(&cnt);
+		rkv_test_restart_counting(&cnt, teardown, setup_with);
 		ck_assert_int_eq(rkv_set(node, 0, "k", 1, "old", 3, 0), 0);
 		cnt.fail_after = cnt.total + k;
 		rc = rkv_set(node, 0, "k", 1, "new", 3, 1000);

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "check_main.h"
+#include "test_host.h"
 
 START_TEST(table_is_sorted_for_binary_search)
 {
@@ -23,21 +24,6 @@ START_TEST(table_is_sorted_for_binary_search)
 END_TEST
 
 static int64_t clock_us;
-static int64_t fake_clock(rkv_node *n, void *ud)
-{
-	(void)n;
-	(void)ud;
-	return clock_us;
-}
-static int64_t sink(rkv_node *n, rkv_conn *c, const uint8_t *d, size_t len,
-		    void *ud)
-{
-	(void)n;
-	(void)c;
-	(void)d;
-	(void)ud;
-	return (int64_t)len;
-}
 
 START_TEST(ticks_expire_keys_and_count_writes)
 {
@@ -47,9 +33,9 @@ START_TEST(ticks_expire_keys_and_count_writes)
 	char req[64];
 
 	rkv_callbacks_new(&cbs);
-	rkv_callbacks_set_send(cbs, sink);
-	rkv_callbacks_set_clock(cbs, fake_clock);
-	ck_assert_int_eq(rkv_node_new(&node, cbs, NULL, NULL), 0);
+	rkv_callbacks_set_send(cbs, rkv_test_sink);
+	rkv_callbacks_set_clock(cbs, rkv_test_clock_at);
+	ck_assert_int_eq(rkv_node_new(&node, cbs, NULL, &clock_us), 0);
 	rkv_callbacks_free(cbs);
 	ck_assert_int_eq(rkv_conn_new(node, &conn, NULL), 0);
 	clock_us = 1000000000LL * 1000;

@@ -12,6 +12,7 @@
 #include "check_main.h"
 #include "config.h"
 #include "rkv.h"
+#include "test_host.h"
 
 typedef struct host {
 	char out[1 << 17];
@@ -25,18 +26,7 @@ typedef struct host {
 	int rewrite_rc;
 } host;
 
-static int64_t h_send(rkv_node *node, rkv_conn *conn, const uint8_t *data,
-		      size_t len, void *ud)
-{
-	host *h = ud;
-
-	(void)node;
-	(void)conn;
-	ck_assert_uint_le(h->outlen + len, sizeof(h->out));
-	memcpy(h->out + h->outlen, data, len);
-	h->outlen += len;
-	return (int64_t)len;
-}
+RKV_TEST_HOST_SEND(h_send, host)
 
 static void h_close(rkv_node *node, rkv_conn *conn, void *ud)
 {
@@ -644,56 +634,15 @@ START_TEST(config_rewrite_through_callback)
 }
 END_TEST
 
-/* An allocator that fails after a budget, counting live blocks. */
-typedef struct budget {
-	long left; /* allocations allowed; -1: unlimited */
-	long live;
-} budget;
-
-static void *b_malloc(size_t n, void *ud)
-{
-	budget *b = ud;
-
-	if (b->left == 0)
-		return NULL;
-	if (b->left > 0)
-		b->left--;
-	b->live++;
-	return malloc(n);
-}
-
-static void *b_realloc(void *p, size_t n, void *ud)
-{
-	budget *b = ud;
-
-	if (b->left == 0)
-		return NULL;
-	if (b->left > 0)
-		b->left--;
-	if (!p)
-		b->live++;
-	return realloc(p, n);
-}
-
-static void b_free(void *p, void *ud)
-{
-	if (p)
-		((budget *)ud)->live--;
-	free(p);
-}
-
 START_TEST(allocation_failures_leave_no_leak)
 {
-	budget b = {-1, 0};
-	rkv_allocator a = {b_malloc, b_realloc, b_free, &b, NULL};
+	rkv_test_counting b = {0, 0, -1, false};
+	rkv_options *o = rkv_test_counting_options(&b);
 	rkv_callbacks *cbs;
-	rkv_options *o;
 	rkv_node *n;
 	bool done_set = false, done_rw = false;
 
 	ck_assert_int_eq(rkv_callbacks_new(&cbs), 0);
-	ck_assert_int_eq(rkv_options_new(&o), 0);
-	ck_assert_int_eq(rkv_options_set_allocator(o, &a), 0);
 	ck_assert_int_eq(rkv_node_new(&n, cbs, o, NULL), 0);
 	for (long budget_n = 0; !(done_set && done_rw); budget_n++) {
 		long base = b.live;
@@ -704,14 +653,14 @@ START_TEST(allocation_failures_leave_no_leak)
 		ck_assert_msg(budget_n < 100000, "set %d rewrite %d", done_set,
 			      done_rw);
 		if (!done_set) {
-			b.left = budget_n;
+			b.fail_after = b.total + budget_n;
 			rc = rkv_node_config_set(n, "save", args, 1, NULL, 0);
 			ck_assert(rc == RKV_CONFIG_UNSUPPORTED ||
 				  rc == RKV_ERR_NOMEM);
 			if (rc != RKV_ERR_NOMEM)
 				done_set = true;
 		}
-		b.left = budget_n;
+		b.fail_after = b.total + budget_n;
 		rc = rkv_node_config_rewrite(n, old_conf, strlen(old_conf),
 					     &out, NULL);
 		ck_assert(rc == 0 || rc == RKV_ERR_NOMEM);
@@ -720,7 +669,7 @@ START_TEST(allocation_failures_leave_no_leak)
 			done_rw = true;
 			rkv_node_config_free_text(n, out);
 		}
-		b.left = -1;
+		b.fail_after = -1;
 		/* Only the node's config state may have grown (once). */
 		ck_assert_int_le(b.live, base + 2);
 	}

@@ -13,6 +13,7 @@
 #include "check_main.h"
 #include "node.h"
 #include "rkv.h"
+#include "test_host.h"
 
 typedef struct host {
 	char out[1 << 16];
@@ -27,18 +28,7 @@ static host H;
 static rkv_node *node;
 static rkv_conn *conn;
 
-static int64_t h_send(rkv_node *n, rkv_conn *c, const uint8_t *data, size_t len,
-		      void *ud)
-{
-	host *h = ud;
-
-	(void)n;
-	(void)c;
-	ck_assert_uint_le(h->outlen + len, sizeof(h->out));
-	memcpy(h->out + h->outlen, data, len);
-	h->outlen += len;
-	return (int64_t)len;
-}
+RKV_TEST_HOST_SEND(h_send, host)
 
 static int64_t h_clock(rkv_node *n, void *ud)
 {

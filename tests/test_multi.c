@@ -10,6 +10,7 @@
 
 #include "check_main.h"
 #include "commands.h"
+#include "test_host.h"
 
 #define NCONN 3
 
@@ -20,13 +21,6 @@ static rkv_node *node;
 static rkv_conn *conn[NCONN];
 static int keyspace_calls;
 
-static int64_t fake_clock(rkv_node *n, void *ud)
-{
-	(void)n;
-	(void)ud;
-	return clock_us;
-}
-
 static int64_t capture(rkv_node *n, rkv_conn *c, const uint8_t *d, size_t len,
 		       void *ud)
 {
@@ -34,10 +28,7 @@ static int64_t capture(rkv_node *n, rkv_conn *c, const uint8_t *d, size_t len,
 
 	(void)n;
 	(void)ud;
-	ck_assert_uint_le(outlen[i] + len, sizeof(out[i]));
-	memcpy(out[i] + outlen[i], d, len);
-	outlen[i] += len;
-	return (int64_t)len;
+	return rkv_test_capture(out[i], sizeof(out[i]), &outlen[i], d, len);
 }
 
 static void on_keyspace(rkv_node *n, int db, const char *key, size_t klen,
@@ -57,9 +48,9 @@ static void setup(void)
 
 	rkv_callbacks_new(&cbs);
 	rkv_callbacks_set_send(cbs, capture);
-	rkv_callbacks_set_clock(cbs, fake_clock);
+	rkv_callbacks_set_clock(cbs, rkv_test_clock_at);
 	rkv_callbacks_set_keyspace(cbs, on_keyspace);
-	ck_assert_int_eq(rkv_node_new(&node, cbs, NULL, NULL), 0);
+	ck_assert_int_eq(rkv_node_new(&node, cbs, NULL, &clock_us), 0);
 	rkv_callbacks_free(cbs);
 	for (intptr_t i = 0; i < NCONN; i++) {
 		ck_assert_int_eq(rkv_conn_new(node, &conn[i], (void *)i), 0);

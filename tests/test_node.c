@@ -10,6 +10,7 @@
 
 #include "rkv.h"
 #include "check_main.h"
+#include "test_host.h"
 
 /* A fake host: records everything the node hands to its callbacks. */
 typedef struct host {
@@ -44,11 +45,8 @@ static int64_t h_send(rkv_node *node, rkv_conn *conn, const uint8_t *data,
 		return RKV_ERR_WOULDBLOCK;
 	if (h->accept_max && n > h->accept_max)
 		n = h->accept_max;
-	ck_assert_uint_le(h->outlen + n, sizeof(h->out));
-	memcpy(h->out + h->outlen, data, n);
-	h->outlen += n;
 	h->sends++;
-	return (int64_t)n;
+	return rkv_test_capture(h->out, sizeof(h->out), &h->outlen, data, n);
 }
 
 static void h_close(rkv_node *node, rkv_conn *conn, void *ud)
@@ -82,11 +80,7 @@ static void h_event(rkv_node *node, const rkv_event *ev, void *ud)
 	snprintf(h->event_detail, sizeof(h->event_detail), "%s", ev->detail);
 }
 
-static int64_t h_clock(rkv_node *node, void *ud)
-{
-	(void)node;
-	return ((host *)ud)->clock_us;
-}
+RKV_TEST_HOST_CLOCK(h_clock, host)
 
 static host H;
 static rkv_node *node;
@@ -351,62 +345,11 @@ START_TEST(client_ids_are_unique)
 }
 END_TEST
 
-/* An allocator that counts and can be told to fail. */
-typedef struct counting {
-	long live, total;
-	long fail_after; /* -1: never */
-} counting;
-
-static void *c_malloc(size_t n, void *ud)
-{
-	counting *c = ud;
-
-	if (c->fail_after >= 0 && c->total >= c->fail_after)
-		return NULL;
-	c->total++;
-	c->live++;
-	return malloc(n);
-}
-
-static void *c_realloc(void *p, size_t n, void *ud)
-{
-	counting *c = ud;
-
-	if (c->fail_after >= 0 && c->total >= c->fail_after)
-		return NULL;
-	c->total++;
-	if (!p)
-		c->live++;
-	return realloc(p, n);
-}
-
-static void c_free(void *p, void *ud)
-{
-	counting *c = ud;
-
-	if (p)
-		c->live--;
-	free(p);
-}
-
-/* Replace the fixture's node by one whose allocator counts into cnt. */
-static void restart_counting(counting *cnt)
-{
-	rkv_allocator a = {c_malloc, c_realloc, c_free, cnt};
-	rkv_options *o;
-
-	teardown();
-	ck_assert_int_eq(rkv_options_new(&o), 0);
-	ck_assert_int_eq(rkv_options_set_allocator(o, &a), 0);
-	setup_with(o);
-	rkv_options_free(o);
-}
-
 START_TEST(allocator_hooks_see_every_allocation)
 {
-	counting cnt = {0, 0, -1};
+	rkv_test_counting cnt = {0, 0, -1, false};
 
-	restart_counting(&cnt);
+	rkv_test_restart_counting(&cnt, teardown, setup_with);
 	/* An incomplete request buffered across calls, an argv that outgrows
 	 * the parser's inline array, and quoted inline arguments. */
 	ck_assert_int_eq(feed("*3\r\n$4\r\nECHO\r\n$1\r\nx"), 0);
@@ -425,9 +368,9 @@ END_TEST
 
 START_TEST(allocation_failure_closes_connection_cleanly)
 {
-	counting cnt = {0, 0, -1};
+	rkv_test_counting cnt = {0, 0, -1, false};
 
-	restart_counting(&cnt);
+	rkv_test_restart_counting(&cnt, teardown, setup_with);
 	cnt.fail_after = cnt.total; /* every further allocation fails */
 	ck_assert_int_eq(feed("*2\r\n$4\r\nECHO\r\n$3\r\nab"), RKV_ERR_NOMEM);
 	ck_assert_int_eq(H.closes, 1);

@@ -12,6 +12,7 @@
 #include "check_main.h"
 #include "commands.h"
 #include "rkv.h"
+#include "test_host.h"
 #include "util.h"
 
 #define NPEERS 8
@@ -77,11 +78,7 @@ static void h_log(rkv_node *n, rkv_log_level level, const char *msg, void *ud)
 	}
 }
 
-static int64_t h_clock(rkv_node *n, void *ud)
-{
-	(void)n;
-	return ((host *)ud)->clock_us;
-}
+RKV_TEST_HOST_CLOCK(h_clock, host)
 
 static void start_node(const rkv_options *opts)
 {
@@ -772,69 +769,12 @@ END_TEST
 /* Allocation                                                             */
 /* ---------------------------------------------------------------------- */
 
-typedef struct counting {
-	long live, total;
-	long fail_at; /* the allocation number that fails (once); -1: none */
-} counting;
-
-static bool c_fails(counting *c)
-{
-	if (c->fail_at >= 0 && c->total == c->fail_at) {
-		c->fail_at = -1;
-		return true;
-	}
-	c->total++;
-	return false;
-}
-
-static void *c_malloc(size_t n, void *ud)
-{
-	counting *c = ud;
-
-	if (c_fails(c))
-		return NULL;
-	c->live++;
-	return malloc(n);
-}
-
-static void *c_realloc(void *p, size_t n, void *ud)
-{
-	counting *c = ud;
-
-	if (c_fails(c))
-		return NULL;
-	if (!p)
-		c->live++;
-	return realloc(p, n);
-}
-
-static void c_free(void *p, void *ud)
-{
-	counting *c = ud;
-
-	if (p)
-		c->live--;
-	free(p);
-}
-
-static void restart_counting(counting *cnt)
-{
-	rkv_allocator a = {c_malloc, c_realloc, c_free, cnt, NULL};
-	rkv_options *o;
-
-	stop_node();
-	ck_assert_int_eq(rkv_options_new(&o), 0);
-	ck_assert_int_eq(rkv_options_set_allocator(o, &a), 0);
-	start_node(o);
-	rkv_options_free(o);
-}
-
 START_TEST(subscriptions_free_everything)
 {
-	counting cnt = {0, 0, -1};
+	rkv_test_counting cnt = {0, 0, -1, false};
 	long base;
 
-	restart_counting(&cnt);
+	rkv_test_restart_counting(&cnt, stop_node, start_node);
 	/* Warm the output buffers so they do not count as growth. */
 	for (int i = 0; i < NPEERS; i++)
 		ck_assert_int_eq(feed(i, "PING\r\n"), 0);
@@ -861,17 +801,18 @@ START_TEST(allocation_failures_leave_consistent_state)
 	int oom_replies = 0, clean = 0;
 
 	for (long k = 0; k < 40; k++) {
-		counting cnt = {0, 0, -1};
+		rkv_test_counting cnt = {0, 0, -1, false};
 
-		restart_counting(&cnt);
+		rkv_test_restart_counting(&cnt, stop_node, start_node);
 		ck_assert_int_eq(feed(1, "PSUBSCRIBE z*\r\n"), 0);
 		/* Output buffers allocated: the error replies fit. */
 		ck_assert_int_eq(feed(0, "PING\r\n"), 0);
 		ck_assert_int_eq(feed(2, "PING\r\n"), 0);
 		H.p[0].outlen = H.p[1].outlen = H.p[2].outlen = 0;
-		cnt.fail_at = cnt.total + k;
+		cnt.fail_after = cnt.total + k; /* that one fails */
+		cnt.fail_once = true;
 		feed(0, "SUBSCRIBE a b\r\nPSUBSCRIBE x* z*\r\n");
-		cnt.fail_at = -1;
+		cnt.fail_after = -1;
 		if (!H.p[0].c->closing) {
 			if (memmem(H.p[0].out, H.p[0].outlen,
 				   "-ERR out of memory\r\n", 20))

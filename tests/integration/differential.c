@@ -153,37 +153,46 @@ static int connect_redis(void)
 	return fd;
 }
 
-/* Length of the first complete reply in buf[0..len), or 0. */
-static size_t reply_len(const char *buf, size_t len)
+/* Feed buf[*off..len) to p, advancing *off: 1 once a reply is complete
+ * (buf[0..*off) is it), 0 when it needs more bytes, -1 on bad input. */
+static int reply_scan(rkv_reply_parser *p, const char *buf, size_t len,
+		      size_t *off)
 {
-	rkv_reply_parser p;
-	size_t off = 0;
-
-	rkv_reply_parser_init(&p);
 	for (;;) {
 		rkv_resp_token tok;
 		size_t used;
-		int r = rkv_reply_next(&p, buf + off, len - off, &used, &tok);
+		int r = rkv_reply_next(p, buf + *off, len - *off, &used, &tok);
 
 		if (r != RKV_RESP_DONE)
-			return 0;
-		off += used;
+			return r < 0 ? -1 : 0;
+		*off += used;
 		if (tok.end)
-			return off;
+			return 1;
 	}
+}
+
+/* Move the first n bytes of q[0..*qlen), but at most cap, to buf;
+ * returns how many moved. */
+static size_t take_front(char *q, size_t *qlen, size_t n, char *buf, size_t cap)
+{
+	if (n > cap)
+		n = cap;
+	memcpy(buf, q, n);
+	memmove(q, q + n, *qlen - n);
+	*qlen -= n;
+	return n;
 }
 
 /* Take the first complete reply rkv queued on a client. */
 static size_t take_rkv_reply(side *sd, char *buf, size_t cap)
 {
-	size_t n = reply_len(sd->out, sd->outlen);
+	rkv_reply_parser p;
+	size_t n = 0;
 
-	if (n > cap)
-		n = cap;
-	memcpy(buf, sd->out, n);
-	memmove(sd->out, sd->out + n, sd->outlen - n);
-	sd->outlen -= n;
-	return n;
+	rkv_reply_parser_init(&p);
+	if (reply_scan(&p, sd->out, sd->outlen, &n) != 1)
+		n = 0;
+	return take_front(sd->out, &sd->outlen, n, buf, cap);
 }
 
 /* One complete reply from the socket, using rkv's tokenizer to know where
@@ -198,17 +207,10 @@ static size_t read_reply(side *sd, char *buf, size_t cap)
 
 	rkv_reply_parser_init(&p);
 	for (;;) {
-		rkv_resp_token tok;
-		size_t used;
-		int r =
-		    rkv_reply_next(&p, pending + off, plen - off, &used, &tok);
+		int r = reply_scan(&p, pending, plen, &off);
 
-		if (r == RKV_RESP_DONE) {
-			off += used;
-			if (tok.end)
-				break;
-			continue;
-		}
+		if (r == 1)
+			break;
 		if (r < 0) {
 			fprintf(stderr, "bad reply from redis: %s\n", p.errmsg);
 			exit(2);
@@ -232,12 +234,8 @@ static size_t read_reply(side *sd, char *buf, size_t cap)
 		}
 		plen += (size_t)n;
 	}
-	if (off > cap)
-		off = cap;
-	memcpy(buf, pending, off);
-	memmove(pending, pending + off, plen - off);
-	sd->plen = plen - off;
-	return off;
+	sd->plen = plen;
+	return take_front(pending, &sd->plen, off, buf, cap);
 }
 
 static int64_t on_send(rkv_node *n, rkv_conn *c, const uint8_t *d, size_t len,

@@ -272,6 +272,27 @@ static redisReply *cmd(redisContext *c, redisReply **slot, const char *fmt, ...)
 	return *slot;
 }
 
+/* Read the next reply (of a pipeline, or a pushed message) into *slot,
+ * freeing the one there; NULL on a connection error (c->errstr). */
+static redisReply *next_reply(redisContext *c, redisReply **slot)
+{
+	void *rv = NULL;
+
+	if (*slot)
+		freeReplyObject(*slot);
+	*slot = redisGetReply(c, &rv) == REDIS_OK ? rv : NULL;
+	return *slot;
+}
+
+/* A check's cleanup: free its reply and its context, either may be NULL. */
+static void release(redisContext *c, redisReply *r)
+{
+	if (r)
+		freeReplyObject(r);
+	if (c)
+		redisFree(c);
+}
+
 static bool t_sync(void)
 {
 	redisContext *c = connect_ctx();
@@ -308,10 +329,7 @@ static bool t_sync(void)
 	      show(r));
 	ok = true;
 fail:
-	if (r)
-		freeReplyObject(r);
-	if (c)
-		redisFree(c);
+	release(c, r);
 	return ok;
 }
 
@@ -353,10 +371,7 @@ static bool t_errors(void)
 	      show(r));
 	ok = true;
 fail:
-	if (r)
-		freeReplyObject(r);
-	if (c)
-		redisFree(c);
+	release(c, r);
 	return ok;
 }
 
@@ -372,13 +387,7 @@ static bool t_pipeline(void)
 		CHECK(redisAppendCommand(c, "INCR h:ctr") == REDIS_OK,
 		      "append %d", i);
 	for (int i = 0; i < PIPELINE_N; i++) {
-		void *rv = NULL;
-
-		CHECK(redisGetReply(c, &rv) == REDIS_OK, "reply %d: %s", i,
-		      c->errstr);
-		if (r)
-			freeReplyObject(r);
-		r = rv;
+		CHECK(next_reply(c, &r), "reply %d: %s", i, c->errstr);
 		CHECK(is_int(r, i + 1), "INCR #%d: %s", i, show(r));
 	}
 	/* SET/GET interleaved, with binary keys. */
@@ -393,13 +402,7 @@ static bool t_pipeline(void)
 		redisAppendCommand(c, "GET %b", key, (size_t)klen);
 	}
 	for (int i = 0; i < PIPELINE_N; i++) {
-		void *rv = NULL;
-
-		CHECK(redisGetReply(c, &rv) == REDIS_OK, "reply %d: %s", i,
-		      c->errstr);
-		if (r)
-			freeReplyObject(r);
-		r = rv;
+		CHECK(next_reply(c, &r), "reply %d: %s", i, c->errstr);
 		if (i % 2 == 0) {
 			CHECK(IS_STATUS(r, "OK"), "SET #%d: %s", i / 2,
 			      show(r));
@@ -412,10 +415,7 @@ static bool t_pipeline(void)
 	CHECK(IS_STATUS(cmd(c, &r, "PING"), "PONG"), "PING after: %s", show(r));
 	ok = true;
 fail:
-	if (r)
-		freeReplyObject(r);
-	if (c)
-		redisFree(c);
+	release(c, r);
 	return ok;
 }
 
@@ -468,14 +468,8 @@ static bool t_multi(void)
 	      "EXECABORT: %s", show(r));
 	ok = true;
 fail:
-	if (r)
-		freeReplyObject(r);
-	if (ro)
-		freeReplyObject(ro);
-	if (c)
-		redisFree(c);
-	if (o)
-		redisFree(o);
+	release(c, r);
+	release(o, ro);
 	return ok;
 }
 
@@ -499,7 +493,6 @@ static bool t_pubsub(void)
 	redisReply *r = NULL, *rp = NULL;
 	bool ok = false;
 	static const char msg[] = "bin\0ary\r\nmessage";
-	void *rv;
 
 	CHECK(s && p, "connect: %s", conn_err);
 	cmd(s, &r, "SUBSCRIBE h:ch");
@@ -512,18 +505,12 @@ static bool t_pubsub(void)
 	      "PSUBSCRIBE: %s", show(r));
 	CHECK(is_int(cmd(p, &rp, "PUBLISH h:ch %b", msg, sizeof(msg) - 1), 1),
 	      "PUBLISH: %s", show(rp));
-	rv = NULL;
-	CHECK(redisGetReply(s, &rv) == REDIS_OK, "message: %s", s->errstr);
-	freeReplyObject(r);
-	r = rv;
+	CHECK(next_reply(s, &r), "message: %s", s->errstr);
 	CHECK(is_push(r, "message", "h:ch", msg, sizeof(msg) - 1, 0),
 	      "message: %s", show(r));
 	CHECK(is_int(cmd(p, &rp, "PUBLISH h:pat:1 x"), 1), "PUBLISH pat: %s",
 	      show(rp));
-	rv = NULL;
-	CHECK(redisGetReply(s, &rv) == REDIS_OK, "pmessage: %s", s->errstr);
-	freeReplyObject(r);
-	r = rv;
+	CHECK(next_reply(s, &r), "pmessage: %s", s->errstr);
 	CHECK(r && r->type == REDIS_REPLY_ARRAY && r->elements == 4 &&
 		  IS_BULK(r->element[0], "pmessage") &&
 		  IS_BULK(r->element[1], "h:pat:*") &&
@@ -548,14 +535,8 @@ static bool t_pubsub(void)
 	CHECK(IS_STATUS(cmd(s, &r, "PING"), "PONG"), "PING after: %s", show(r));
 	ok = true;
 fail:
-	if (r)
-		freeReplyObject(r);
-	if (rp)
-		freeReplyObject(rp);
-	if (s)
-		redisFree(s);
-	if (p)
-		redisFree(p);
+	release(s, r);
+	release(p, rp);
 	return ok;
 }
 
@@ -605,10 +586,7 @@ static bool t_binary(void)
 	ok = true;
 fail:
 	free(big);
-	if (r)
-		freeReplyObject(r);
-	if (c)
-		redisFree(c);
+	release(c, r);
 	return ok;
 }
 

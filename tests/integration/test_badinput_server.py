@@ -8,7 +8,7 @@ Every case asserts the exact reply Redis 7.0 gives (an error reply, a clean
 disconnect, or a correct answer), and after it that the server still serves a
 bystander: a "witness" connection, opened at the start, still reads its key
 back and gets PONG. The server is started on a free loopback port and always
-stopped by its PID (helpers from test_server.py). Python standard library
+stopped by its PID (helpers from rkvtest.py). Python standard library
 only. Prints one line per case and ends with "N passed, N failed".
 """
 import os
@@ -17,27 +17,16 @@ import select
 import socket
 import struct
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import test_server as ts  # noqa: E402
-from test_server import connect, expect, recv_exact, recv_until_eof  # noqa: E402,E501
+import rkvtest as ts  # noqa: E402
+from rkvtest import (IO_TIMEOUT, cmd, connect, expect, recv_exact,  # noqa: E402,E501
+                     recv_until_eof)
 
-IO_TIMEOUT = ts.IO_TIMEOUT
 NCONN = 5000  # simultaneous connections in the "many clients" case
 WITNESS_KEY = b"witness:key"
 WITNESS_VAL = b"witness value \x00\xff\r\n"
-
-
-def cmd(*args):
-    """One command in RESP multibulk form."""
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        if isinstance(a, str):
-            a = a.encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
 
 
 def bulk(v):
@@ -540,40 +529,21 @@ def main():
     if soft != resource.RLIM_INFINITY and soft < want:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 
-    with tempfile.TemporaryDirectory(prefix="rkv-badinput-") as tmp:
-        port = ts.free_port()
-        server = ts.Server(exe, port, tmp)
-        try:
-            print(f"# server pid {server.proc.pid}, port {port}", flush=True)
-            server.wait_ready()
-            witness = connect(port)
-            witness.sendall(cmd("SET", WITNESS_KEY, WITNESS_VAL))
-            expect(recv_exact(witness, 5) == b"+OK\r\n", "witness SET")
-            c = Case(port, witness, ts.is_redis(exe), server)
-            for name, fn in CATALOG:
-                def run(fn=fn):
-                    fn(c)
-                    c.intact()
-                t0 = time.monotonic()
-                ts.check(name, run)
-                if server.proc.poll() is not None:
-                    ts.check("server still running", lambda: expect(
-                        False, f"exited with {server.proc.returncode}"))
-                    break
-                dt = time.monotonic() - t0
-                if dt > 5:
-                    print(f"     ({dt:.1f} s)", flush=True)
-            witness.close()
-        except Exception as e:  # noqa: BLE001
-            ts.check("setup", lambda: expect(False, f"{type(e).__name__}: "
-                                             f"{e}"))
-        finally:
-            status = server.stop()
-        ts.check("SIGTERM: exit status 0", lambda: expect(
-            status == 0, f"exit status {status}; log tail:\n" +
-            "\n".join(server.logtext().splitlines()[-20:])))
-    print(f"{ts.passed} passed, {ts.failed} failed", flush=True)
-    return 1 if ts.failed else 0
+    def body(server, port):
+        witness = connect(port)
+        witness.sendall(cmd("SET", WITNESS_KEY, WITNESS_VAL))
+        expect(recv_exact(witness, 5) == b"+OK\r\n", "witness SET")
+        c = Case(port, witness, ts.is_redis(exe), server)
+
+        def run(fn):
+            fn(c)
+            c.intact()
+
+        ts.run_checks(server, [(name, lambda fn=fn: run(fn))
+                               for name, fn in CATALOG], note_slow=True)
+        witness.close()
+
+    return ts.with_server(exe, "rkv-badinput-", body)
 
 
 if __name__ == "__main__":

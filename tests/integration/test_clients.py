@@ -6,7 +6,7 @@ Usage: /usr/bin/python3 test_clients.py PATH/TO/rkv-server
 
 Needs redis-py (Debian's python3-redis 4.3, for /usr/bin/python3; a pyenv
 python3 on PATH does not have it) and fails loudly without it. Starts the
-server on a free loopback port with the helpers of test_server.py and always
+server on a free loopback port with the helpers of rkvtest.py and always
 stops it by PID. Covers plain commands, pipelines with and without MULTI,
 WATCH with a conflicting writer, pub/sub, RESP3 over a raw socket (redis-py
 4.3 speaks RESP2 only), expiry, INFO, CONFIG GET/SET and CLIENT. Prints one
@@ -15,12 +15,11 @@ line per check and ends with "N passed, N failed".
 import os
 import socket
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import test_server as ts  # noqa: E402
-from test_server import expect, recv_exact  # noqa: E402
+import rkvtest as ts  # noqa: E402
+from rkvtest import IO_TIMEOUT, RespReader, cmd, expect, recv_exact  # noqa: E402,E501
 
 try:
     import redis
@@ -29,8 +28,6 @@ except ImportError as e:
           "install python3-redis and run with /usr/bin/python3",
           flush=True)
     sys.exit(1)
-
-IO_TIMEOUT = ts.IO_TIMEOUT
 
 
 def client(port, **kw):
@@ -58,29 +55,7 @@ class Push(list):
     """A RESP3 push message (>)."""
 
 
-class Resp3:
-    def __init__(self, sock):
-        self.s = sock
-        self.buf = b""
-
-    def _fill(self):
-        self.s.settimeout(IO_TIMEOUT)
-        chunk = self.s.recv(65536)
-        expect(chunk, f"EOF; buffered {self.buf!r}")
-        self.buf += chunk
-
-    def _line(self):
-        while b"\r\n" not in self.buf:
-            self._fill()
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
-
-    def _exact(self, n):
-        while len(self.buf) < n + 2:
-            self._fill()
-        data, self.buf = self.buf[:n], self.buf[n + 2:]
-        return data
-
+class Resp3(RespReader):
     def read(self):
         line = self._line()
         t, rest = line[:1], line[1:]
@@ -112,14 +87,6 @@ class Resp3:
                 out[k] = self.read()
             return out
         raise AssertionError(f"unknown RESP3 type in {line!r}")
-
-
-def cmd(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a.encode() if isinstance(a, str) else a
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
 
 
 # ---- checks --------------------------------------------------------------
@@ -546,28 +513,9 @@ def main():
         return 2
     exe = os.path.abspath(sys.argv[1])
     print(f"# redis-py {redis.__version__} on {sys.executable}", flush=True)
-    with tempfile.TemporaryDirectory(prefix="rkv-clients-") as tmp:
-        port = ts.free_port()
-        server = ts.Server(exe, port, tmp)
-        try:
-            print(f"# server pid {server.proc.pid}, port {port}", flush=True)
-            server.wait_ready()
-            for name, fn in CHECKS:
-                ts.check(name, lambda fn=fn: fn(port))
-                if server.proc.poll() is not None:
-                    ts.check("server still running", lambda: expect(
-                        False, f"exited with {server.proc.returncode}"))
-                    break
-        except Exception as e:  # noqa: BLE001
-            ts.check("setup", lambda: expect(False, f"{type(e).__name__}: "
-                                             f"{e}"))
-        finally:
-            status = server.stop()
-        ts.check("SIGTERM: exit status 0", lambda: expect(
-            status == 0, f"exit status {status}; log tail:\n" +
-            "\n".join(server.logtext().splitlines()[-20:])))
-    print(f"{ts.passed} passed, {ts.failed} failed", flush=True)
-    return 1 if ts.failed else 0
+    return ts.with_server(exe, "rkv-clients-", lambda server, port:
+                          ts.run_checks(server, [(name, lambda fn=fn: fn(port))
+                                                 for name, fn in CHECKS]))
 
 
 if __name__ == "__main__":

@@ -16,9 +16,9 @@ keeps its PID, as for test_server.py (e.g. "valgrind --leak-check=full
 and "N passed, N failed"; exits non-zero on any failure. Python standard
 library only.
 """
+import contextlib
 import os
 import re
-import shlex
 import shutil
 import signal
 import socket
@@ -27,59 +27,23 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rkvtest import (WRAPPER, RespReader, check, cmd, expect,  # noqa: E402,E501
+                     free_port, read_text, stop_pid, summary)
+
 STOCK_CONF = "/etc/redis/redis.conf"
-TIMEOUT = 30.0 if os.environ.get("RKV_SERVER_WRAPPER") else 10.0
-WRAPPER = shlex.split(os.environ.get("RKV_SERVER_WRAPPER", ""))
-
-passed = 0
-failed = 0
-
-
-def check(name, fn):
-    global passed, failed
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - any failure is a failed check
-        failed += 1
-        print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
-        return
-    passed += 1
-    print(f"ok   {name}", flush=True)
-
-
-def expect(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+TIMEOUT = 30.0 if WRAPPER else 10.0
 
 
 # ---- a minimal RESP client -------------------------------------------------
 
-class Client:
+class Client(RespReader):
     def __init__(self, port, timeout=TIMEOUT):
-        self.sock = socket.create_connection(("127.0.0.1", port),
-                                             timeout=timeout)
-        self.buf = b""
+        super().__init__(socket.create_connection(("127.0.0.1", port),
+                                                  timeout=timeout))
 
     def close(self):
         self.sock.close()
-
-    def _fill(self):
-        chunk = self.sock.recv(65536)
-        if not chunk:
-            raise EOFError("connection closed")
-        self.buf += chunk
-
-    def _line(self):
-        while b"\r\n" not in self.buf:
-            self._fill()
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
 
     def reply(self):
         line = self._line()
@@ -88,22 +52,13 @@ class Client:
             return line.decode()
         if t == b"$":
             n = int(rest)
-            if n < 0:
-                return None
-            while len(self.buf) < n + 2:
-                self._fill()
-            data, self.buf = self.buf[:n], self.buf[n + 2:]
-            return data.decode()
+            return None if n < 0 else self._exact(n).decode()
         if t == b"*":
             return [self.reply() for _ in range(int(rest))]
         raise AssertionError(f"unexpected reply {line!r}")
 
     def call(self, *args):
-        req = b"*%d\r\n" % len(args)
-        for a in args:
-            a = a.encode() if isinstance(a, str) else a
-            req += b"$%d\r\n%s\r\n" % (len(a), a)
-        self.sock.sendall(req)
+        self.sock.sendall(cmd(*args))
         return self.reply()
 
 
@@ -134,8 +89,7 @@ class Server:
             self.proc.stdin.close()
 
     def output(self):
-        with open(self.logpath, "rb") as f:
-            return f.read().decode("utf-8", "replace")
+        return read_text(self.logpath)
 
     def wait_ready(self, port):
         deadline = time.monotonic() + TIMEOUT
@@ -157,13 +111,7 @@ class Server:
 
     def stop(self, check_exit=True):
         """SIGTERM by PID; the exit status must then be 0."""
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(TIMEOUT)
-            except subprocess.TimeoutExpired:
-                os.kill(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        stop_pid(self.proc, TIMEOUT)
         self.log.close()
         if check_exit and self.proc.returncode != 0:
             raise AssertionError(f"exit status {self.proc.returncode}: "
@@ -264,24 +212,26 @@ FATAL_RE = (r"\n\*\*\* FATAL CONFIG FILE ERROR \(rkv-server [^)]*\) \*\*\*\n"
             r">>> '{text}'\n{msg}\n")
 
 
+def expect_fatal(exe, tmp, name, text, line, bad, msg):
+    """rkv-server with config file tmp/name (text) exits 1 with the fatal
+    block for line number `line` (`bad`), message `msg` (a regex)."""
+    conf = write(os.path.join(tmp, name), text)
+    r = run_exit(WRAPPER + [exe, conf])
+    expect(r.returncode == 1, f"{bad!r}: exit {r.returncode}")
+    pat = FATAL_RE.format(line=line, text=bad, msg=msg)
+    expect(re.search(pat, r.stderr), f"{bad!r}: stderr {r.stderr!r}")
+
+
 def t_unknown_directive(exe):
     with tempfile.TemporaryDirectory(prefix="rkv-config-") as tmp:
-        conf = write(os.path.join(tmp, "bad.conf"),
-                     f"# a comment\nport {free_port()}\n\nfoo bar\n")
-        r = run_exit(WRAPPER + [exe, conf])
-        expect(r.returncode == 1, f"exit {r.returncode}")
-        pat = FATAL_RE.format(line=4, text="foo bar",
-                              msg="Bad directive or wrong number of "
-                              "arguments")
-        expect(re.search(pat, r.stderr), f"stderr {r.stderr!r}")
+        expect_fatal(exe, tmp, "bad.conf",
+                     f"# a comment\nport {free_port()}\n\nfoo bar\n",
+                     4, "foo bar",
+                     "Bad directive or wrong number of arguments")
         # A bad value names the directive too.
-        conf = write(os.path.join(tmp, "bad2.conf"),
-                     f"port {free_port()}\nmaxmemory lots\n")
-        r = run_exit(WRAPPER + [exe, conf])
-        pat = FATAL_RE.format(line=2, text="maxmemory lots",
-                              msg="argument must be a memory value")
-        expect(r.returncode == 1 and re.search(pat, r.stderr),
-               f"bad value: {r.returncode} {r.stderr!r}")
+        expect_fatal(exe, tmp, "bad2.conf",
+                     f"port {free_port()}\nmaxmemory lots\n",
+                     2, "maxmemory lots", "argument must be a memory value")
 
 
 BAD_LINES = [
@@ -322,15 +272,12 @@ def t_fatal_like_redis(exe, redis_server):
 
 def t_appendonly_refused(exe):
     with tempfile.TemporaryDirectory(prefix="rkv-config-") as tmp:
-        conf = write(os.path.join(tmp, "aof.conf"),
-                     f"port {free_port()}\nappendonly yes\n")
-        r = run_exit(WRAPPER + [exe, conf])
-        expect(r.returncode == 1, f"exit {r.returncode}")
-        pat = FATAL_RE.format(
-            line=2, text="appendonly yes",
-            msg=re.escape("rkv does not support AOF persistence yet: only "
-                          "the default 'appendonly no' is accepted"))
-        expect(re.search(pat, r.stderr), f"stderr {r.stderr!r}")
+        expect_fatal(exe, tmp, "aof.conf",
+                     f"port {free_port()}\nappendonly yes\n",
+                     2, "appendonly yes",
+                     re.escape("rkv does not support AOF persistence yet: "
+                               "only the default 'appendonly no' is "
+                               "accepted"))
 
 
 def start(exe, tmp, lines, name="server"):
@@ -345,6 +292,18 @@ def start(exe, tmp, lines, name="server"):
         srv.stop(check_exit=False)
         raise
     return srv, port, conf
+
+
+@contextlib.contextmanager
+def serving(exe, lines):
+    """A server started (start()) with `lines` in a new temporary
+    directory: yields its port, then stops it, its exit status 0."""
+    with tempfile.TemporaryDirectory(prefix="rkv-config-") as tmp:
+        srv, port, _ = start(exe, tmp, lines)
+        try:
+            yield port
+        finally:
+            srv.stop()
 
 
 def t_alias(exe):
@@ -409,24 +368,19 @@ def t_set_get_rewrite(exe):
 
 
 def t_requirepass(exe):
-    with tempfile.TemporaryDirectory(prefix="rkv-config-") as tmp:
-        srv, port, _ = start(exe, tmp, ['requirepass "s3cret pass"'])
-        try:
-            c = Client(port)
-            expect(c.call("GET", "x") == "-NOAUTH Authentication required.",
-                   "NOAUTH")
-            r = c.call("AUTH", "wrong")
-            expect(r.startswith("-WRONGPASS"), f"wrong password: {r!r}")
-            expect(c.call("AUTH", "s3cret pass") == "+OK", "AUTH")
-            expect(c.call("GET", "x") is None, "GET after AUTH")
-            c.close()
-        finally:
-            srv.stop()
+    with serving(exe, ['requirepass "s3cret pass"']) as port:
+        c = Client(port)
+        expect(c.call("GET", "x") == "-NOAUTH Authentication required.",
+               "NOAUTH")
+        r = c.call("AUTH", "wrong")
+        expect(r.startswith("-WRONGPASS"), f"wrong password: {r!r}")
+        expect(c.call("AUTH", "s3cret pass") == "+OK", "AUTH")
+        expect(c.call("GET", "x") is None, "GET after AUTH")
+        c.close()
 
 
 def t_maxclients(exe):
-    with tempfile.TemporaryDirectory(prefix="rkv-config-") as tmp:
-        srv, port, _ = start(exe, tmp, ["maxclients 2"])
+    with serving(exe, ["maxclients 2"]) as port:
         clients = []
         try:
             for _ in range(2):
@@ -445,42 +399,33 @@ def t_maxclients(exe):
         finally:
             for c in clients:
                 c.close()
-            srv.stop()
 
 
 def t_timeout(exe):
-    with tempfile.TemporaryDirectory(prefix="rkv-config-") as tmp:
-        srv, port, _ = start(exe, tmp, ["timeout 1", "hz 50"])
+    with serving(exe, ["timeout 1", "hz 50"]) as port:
+        c = Client(port)
+        expect(c.call("PING") == "+PONG", "PING")
+        start_t = time.monotonic()
+        c.sock.settimeout(TIMEOUT)
         try:
-            c = Client(port)
-            expect(c.call("PING") == "+PONG", "PING")
-            start_t = time.monotonic()
-            c.sock.settimeout(TIMEOUT)
-            try:
-                data = c.sock.recv(100)
-            except ConnectionResetError:
-                data = b""
-            took = time.monotonic() - start_t
-            expect(data == b"", f"idle client got {data!r}")
-            expect(0.9 <= took < TIMEOUT, f"closed after {took:.2f} s")
-            c.close()
-        finally:
-            srv.stop()
+            data = c.sock.recv(100)
+        except ConnectionResetError:
+            data = b""
+        took = time.monotonic() - start_t
+        expect(data == b"", f"idle client got {data!r}")
+        expect(0.9 <= took < TIMEOUT, f"closed after {took:.2f} s")
+        c.close()
 
 
 def t_protected_mode(exe):
-    with tempfile.TemporaryDirectory(prefix="rkv-config-") as tmp:
-        srv, port, _ = start(exe, tmp, ["protected-mode yes"])
-        try:
-            # Loopback clients are allowed with no password (only they
-            # can be tested here: DENIED is for non-loopback peers).
-            c = Client(port)
-            expect(c.call("PING") == "+PONG", "loopback PING")
-            expect(c.call("CONFIG", "GET", "protected-mode") ==
-                   ["protected-mode", "yes"], "GET protected-mode")
-            c.close()
-        finally:
-            srv.stop()
+    with serving(exe, ["protected-mode yes"]) as port:
+        # Loopback clients are allowed with no password (only they
+        # can be tested here: DENIED is for non-loopback peers).
+        c = Client(port)
+        expect(c.call("PING") == "+PONG", "loopback PING")
+        expect(c.call("CONFIG", "GET", "protected-mode") ==
+               ["protected-mode", "yes"], "GET protected-mode")
+        c.close()
 
 
 def local_non_loopback_ipv4():
@@ -518,6 +463,21 @@ def read_all(ip, port):
         s.close()
 
 
+def ping_until(ip, port, ok, what):
+    """PING from a new connection to ip:port until ok(the reply bytes),
+    for up to TIMEOUT (a CONFIG SET may take a moment to apply)."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        s = socket.create_connection((ip, port), timeout=TIMEOUT)
+        s.sendall(b"PING\r\n")
+        data = s.recv(200)
+        s.close()
+        if ok(data):
+            return
+        expect(time.monotonic() < deadline, f"{what}: {data[:80]!r}")
+        time.sleep(0.05)
+
+
 def t_protected_mode_denied(exe):
     ip = local_non_loopback_ipv4()
     if ip is None:
@@ -540,34 +500,16 @@ def t_protected_mode_denied(exe):
             c = Client(port)
             expect(c.call("CONFIG", "SET", "requirepass", "pw") == "+OK",
                    "SET requirepass")
-            deadline = time.monotonic() + TIMEOUT
-            while True:
-                s = socket.create_connection((ip, port), timeout=TIMEOUT)
-                s.sendall(b"PING\r\n")
-                data = s.recv(200)
-                s.close()
-                if data.startswith(b"-NOAUTH"):
-                    break
-                expect(time.monotonic() < deadline,
-                       f"still refused with a password: {data[:80]!r}")
-                time.sleep(0.05)
+            ping_until(ip, port, lambda d: d.startswith(b"-NOAUTH"),
+                       "still refused with a password")
             # protected-mode no: allowed without a password too.
             expect(c.call("CONFIG", "SET", "requirepass", "") == "+OK",
                    "clear requirepass")
             expect(c.call("CONFIG", "SET", "protected-mode", "no") == "+OK",
                    "SET protected-mode no")
             c.close()
-            deadline = time.monotonic() + TIMEOUT
-            while True:
-                s = socket.create_connection((ip, port), timeout=TIMEOUT)
-                s.sendall(b"PING\r\n")
-                data = s.recv(200)
-                s.close()
-                if data == b"+PONG\r\n":
-                    break
-                expect(time.monotonic() < deadline,
-                       f"protected-mode no: {data[:80]!r}")
-                time.sleep(0.05)
+            ping_until(ip, port, lambda d: d == b"+PONG\r\n",
+                       "protected-mode no")
         finally:
             srv.stop()
 
@@ -676,8 +618,7 @@ def main():
           lambda: t_protected_mode_denied(exe))
     check("include, stdin and options", lambda: t_include_stdin_options(exe))
     check("daemonize yes, pidfile, logfile", lambda: t_logfile_daemonize(exe))
-    print(f"{passed} passed, {failed} failed", flush=True)
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

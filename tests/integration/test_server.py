@@ -19,113 +19,17 @@ import os
 import pty
 import re
 import select
-import shlex
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-READY_TIMEOUT = 10.0  # seconds for the server to accept connections
-IO_TIMEOUT = 10.0  # seconds for any single exchange
-EXIT_TIMEOUT = 10.0  # seconds for the server to exit after SIGTERM
-
-passed = 0
-failed = 0
-
-
-def check(name, fn):
-    global passed, failed
-    try:
-        result = fn()
-    except Exception as e:  # noqa: BLE001 - report any failure as a check
-        failed += 1
-        print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
-        return
-    if result == "skip":
-        print(f"skip {name}", flush=True)
-        return
-    passed += 1
-    print(f"ok   {name}", flush=True)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def expect(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
-
-
-def is_redis(exe):
-    """True when the binary under test is a real redis-server (to validate
-    the tests themselves against the reference implementation)."""
-    return os.path.basename(exe).startswith("redis-server")
-
-
-def server_argv(exe, port, workdir):
-    """The command line starting `exe` on `port`. A real redis-server also
-    gets persistence off and its working directory in `workdir`, so it never
-    writes an RDB or AOF file anywhere else."""
-    argv = [exe, "--port", str(port), "--bind", "127.0.0.1"]
-    if is_redis(exe):
-        argv += ["--save", "", "--appendonly", "no", "--dir", workdir]
-    return argv
-
-
-class Server:
-    def __init__(self, exe, port, logdir):
-        self.port = port
-        self.logpath = os.path.join(logdir, "rkv-server.log")
-        self.log = open(self.logpath, "wb")
-        wrapper = shlex.split(os.environ.get("RKV_SERVER_WRAPPER", ""))
-        # stdout/stderr go to a file, never a pipe nobody reads.
-        self.proc = subprocess.Popen(
-            wrapper + server_argv(exe, port, logdir),
-            stdin=subprocess.DEVNULL, stdout=self.log,
-            stderr=subprocess.STDOUT)
-
-    def logtext(self):
-        with open(self.logpath, "rb") as f:
-            return f.read().decode("utf-8", "replace")
-
-    def wait_ready(self):
-        deadline = time.monotonic() + READY_TIMEOUT
-        while True:
-            rc = self.proc.poll()
-            if rc is not None:
-                raise AssertionError(
-                    f"server exited with status {rc} before accepting "
-                    f"connections; log:\n{self.logtext()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port),
-                                         timeout=1.0).close()
-                return
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"server not accepting connections on port {self.port} "
-                    f"after {READY_TIMEOUT:.0f} s; log:\n{self.logtext()}")
-            time.sleep(0.02)  # poll interval, not synchronisation
-
-    def stop(self):
-        """SIGTERM by PID, wait; SIGKILL if it does not exit. Returns the
-        exit status (negative: killed by that signal)."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=EXIT_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        return self.proc.returncode
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rkvtest import (IO_TIMEOUT, Server, check, check_exit_status,  # noqa: E402,E501
+                     connect, expect, free_port, is_redis, recv_exact,
+                     recv_until_eof, summary)
 
 
 # ---- helpers -------------------------------------------------------------
@@ -141,41 +45,6 @@ def cli(port, *args, extra=()):
     expect(r.returncode == 0,
            f"redis-cli exited {r.returncode}: {r.stderr.strip()}")
     return r.stdout
-
-
-def connect(port):
-    s = socket.create_connection(("127.0.0.1", port), timeout=IO_TIMEOUT)
-    s.settimeout(IO_TIMEOUT)
-    return s
-
-
-def recv_exact(s, n):
-    """Exactly n bytes (fails on EOF or after IO_TIMEOUT)."""
-    deadline = time.monotonic() + IO_TIMEOUT
-    buf = bytearray()
-    while len(buf) < n:
-        left = deadline - time.monotonic()
-        expect(left > 0, f"timed out with {len(buf)} of {n} bytes")
-        s.settimeout(left)
-        chunk = s.recv(min(n - len(buf), 1 << 16))
-        expect(chunk, f"EOF after {len(buf)} of {n} bytes: {bytes(buf)[:80]!r}")
-        buf += chunk
-    return bytes(buf)
-
-
-def recv_until_eof(s):
-    """Everything until the server closes (fails after IO_TIMEOUT)."""
-    deadline = time.monotonic() + IO_TIMEOUT
-    buf = bytearray()
-    while True:
-        left = deadline - time.monotonic()
-        expect(left > 0, f"no EOF within {IO_TIMEOUT:.0f} s; got "
-               f"{bytes(buf)[:80]!r}")
-        s.settimeout(left)
-        chunk = s.recv(1 << 16)
-        if not chunk:
-            return bytes(buf)
-        buf += chunk
 
 
 # ---- checks --------------------------------------------------------------
@@ -448,10 +317,6 @@ def main():
         finally:
             status = server.stop()
 
-        def t_exit():
-            expect(status == 0, f"exit status {status}; log tail:\n"
-                   + "\n".join(server.logtext().splitlines()[-20:]))
-
         def t_log():
             log = server.logtext()
             for want in ("Ready to accept connections",
@@ -459,11 +324,10 @@ def main():
                          "bye bye"):
                 expect(want in log, f"{want!r} not in log:\n{log}")
 
-        check("SIGTERM: exit status 0", t_exit)
+        check_exit_status(server, status)
         check("log has startup and shutdown lines", t_log)
 
-    print(f"{passed} passed, {failed} failed", flush=True)
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":
