@@ -270,6 +270,19 @@ typedef void (*rkv_info_cb)(rkv_node *node, const char *section,
 RKV_API int rkv_info_add(rkv_info_writer *w, const char *field,
 			 const char *value);
 
+/* SAVE: the host owns the files. It writes the keyspace to a temporary
+ * file with rkv_node_save(), flushes it to disk, renames it over its RDB
+ * file and returns 0; on failure it returns a negative value and may write
+ * a reason into err[0..errlen) (logged as "Failed saving the DB: <reason>";
+ * the client sees "ERR", as Redis replies). Without this callback SAVE
+ * replies "ERR". The callback may call rkv_node_save(),
+ * rkv_node_config_get() and rkv_node_dirty() on the node, nothing else. */
+typedef int (*rkv_save_cb)(rkv_node *node, char *err, size_t errlen,
+			   void *user_data);
+
+/* Set the SAVE callback (optional; see rkv_save_cb). */
+RKV_API void rkv_callbacks_set_save(rkv_callbacks *cbs, rkv_save_cb cb);
+
 /* Create an empty callbacks set in *out, allocated with malloc (it is a
  * short-lived construction object, copied by rkv_node_new()).
  * Returns 0, RKV_ERR_INVALID (out is NULL) or RKV_ERR_NOMEM. */
@@ -736,6 +749,87 @@ typedef void (*rkv_scan_cb)(rkv_node *node, int db, const char *key,
  * db). */
 RKV_API int64_t rkv_scan(rkv_node *node, int db, uint64_t cursor,
 			 rkv_scan_cb fn, void *user_data);
+
+/* ------------------------------------------------------------------------ */
+/* Persistence                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* The size of the chunks rkv_node_save() hands to its write callback: each
+ * chunk is at most about this long (a single value longer than it comes in
+ * one chunk of its own size). */
+#define RKV_SAVE_CHUNK (64 * 1024)
+
+/* Receives the next len bytes (len > 0) of an RDB file being produced. data
+ * is valid during the call only. Returns 0 to go on, a negative value to
+ * abort the save. The callback must not call into the node. */
+typedef int (*rkv_write_cb)(const uint8_t *data, size_t len, void *ud);
+
+/* Save the node's whole keyspace, synchronously, as an RDB version 10 file
+ * (Redis 7.0's format, honouring the rdbcompression and rdbchecksum
+ * directives), passed to cb in chunks of about RKV_SAVE_CHUNK bytes. ud is
+ * passed to cb unchanged. On success the node's count of changes since the
+ * last save (rdb_changes_since_last_save) restarts at 0 and its last save
+ * time (LASTSAVE, rdb_last_save_time) becomes the host's current time.
+ * The keyspace is not changed. May be called from the save callback.
+ * Returns 0; RKV_ERR_INVALID (node or cb NULL); RKV_ERR_CALLBACK (cb
+ * returned a negative value: the save stopped there); RKV_ERR_NOMEM. */
+RKV_API int rkv_node_save(rkv_node *node, rkv_write_cb cb, void *ud);
+
+/* Changes to the keyspace since the last successful save (or since the
+ * node started): what `save <seconds> <changes>` points compare with.
+ * Returns 0 for a NULL node. */
+RKV_API long long rkv_node_dirty(rkv_node *node);
+
+/* The time of the last successful save (or of the node's creation), in
+ * Unix seconds, as LASTSAVE replies. Returns 0 for a NULL node. */
+RKV_API int64_t rkv_node_lastsave(rkv_node *node);
+
+/* A load in progress: RDB bytes are fed in chunks into a new keyspace that
+ * replaces the node's only when the whole file was read successfully. */
+typedef struct rkv_loader rkv_loader;
+
+/* Start loading an RDB file (versions 1 to 10, as Redis 7.0 writes them)
+ * into node. Keys whose expiry time has passed by the host's current time
+ * are skipped, as a Redis master does. The node keeps serving its current
+ * keyspace meanwhile. *out receives a loader allocated with the node's
+ * allocator: free it with rkv_loader_free() before freeing the node; the
+ * node's number of databases must not change while it lives. Returns 0,
+ * RKV_ERR_INVALID (node or out NULL) or RKV_ERR_NOMEM. */
+RKV_API int rkv_node_load_begin(rkv_node *node, rkv_loader **out);
+
+/* Feed the next len bytes of the file (split anywhere; data is not kept
+ * beyond the call). Returns 0 when more input is wanted, 1 when the file is
+ * complete (bytes after its end are ignored), or an error: RKV_ERR_PROTO (a
+ * corrupt or unsupported file, see rkv_loader_error()), RKV_ERR_NOMEM,
+ * RKV_ERR_INVALID (loader NULL, or data NULL with len > 0). After an error
+ * further feeds return it again. */
+RKV_API int rkv_loader_feed(rkv_loader *loader, const void *data, size_t len);
+
+/* The input ended: if the whole file was read without error, the node's
+ * keyspace is replaced by the loaded one (the old one is freed). Clients
+ * WATCHing a key present in the old or the new keyspace get their
+ * transaction failed, and the keyspace callback is called once with db -1
+ * and key NULL, as for FLUSHALL. On any error the node's keyspace is left
+ * exactly as it was. Returns 0; RKV_ERR_PROTO (a corrupt or truncated file;
+ * the text is in rkv_loader_error(), e.g. "Short read or OOM loading DB.
+ * Unrecoverable error, aborting now."); RKV_ERR_NOMEM; RKV_ERR_STATE
+ * (already ended, or the number of databases changed); RKV_ERR_INVALID
+ * (loader NULL). */
+RKV_API int rkv_loader_end(rkv_loader *loader);
+
+/* Why the load failed, "" when it has not. Never NULL for a non-NULL
+ * loader; valid until the loader is freed. */
+RKV_API const char *rkv_loader_error(const rkv_loader *loader);
+
+/* Keys loaded and keys skipped as expired so far. Either pointer may be
+ * NULL. */
+RKV_API void rkv_loader_stats(const rkv_loader *loader,
+			      unsigned long long *loaded,
+			      unsigned long long *expired);
+
+/* Free a loader; a load not ended is abandoned (the node's keyspace is
+ * unchanged). NULL is ignored. */
+RKV_API void rkv_loader_free(rkv_loader *loader);
 
 #ifdef __cplusplus
 }

@@ -419,10 +419,21 @@ void rkv_cmd_debug(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	} else if (rkv_arg_is(&argv[1], "sleep") && argc == 3) {
 		debug_sleep(c, &argv[2]);
 	} else if (rkv_arg_is(&argv[1], "reload")) {
-		/* Needs RDB persistence, which comes later. */
-		rkv_resp_add_errorf(rkv_out(c),
-				    "DEBUG RELOAD is not supported: this "
-				    "server has no RDB persistence yet");
+		char err[256] = "";
+
+		/* In memory: the keyspace is saved into a buffer and loaded
+		 * back, as Redis's DEBUG RELOAD does through its file. */
+		if (rkv_node_reload(c->node, err, sizeof(err)) < 0) {
+			rkv_node_logf(c->node, RKV_LOG_WARNING,
+				      "DEBUG RELOAD failed: %s", err);
+			rkv_resp_add_errorf(rkv_out(c),
+					    "Error trying to load the RDB "
+					    "dump, check server logs.");
+			return;
+		}
+		rkv_node_logf(c->node, RKV_LOG_NOTICE,
+			      "DB reloaded by DEBUG RELOAD");
+		rkv_reply_ok(c);
 	} else {
 		rkv_resp_add_errorf(
 		    rkv_out(c),

@@ -518,15 +518,15 @@ static void section_persistence(info_ctx *x)
 	kv(x, "current_save_keys_total", "%d", 0);
 	kv(x, "rdb_changes_since_last_save", "%lld", node->dirty);
 	kv(x, "rdb_bgsave_in_progress", "%d", 0);
-	/* Nothing was ever saved: Redis shows its start time then. */
-	kv(x, "rdb_last_save_time", "%lld", (long long)(node->start_ms / 1000));
+	/* The start time until something is saved, as Redis. */
+	kv(x, "rdb_last_save_time", "%lld", (long long)node->lastsave_s);
 	kv(x, "rdb_last_bgsave_status", "%s", "ok");
 	kv(x, "rdb_last_bgsave_time_sec", "%d", -1);
 	kv(x, "rdb_current_bgsave_time_sec", "%d", -1);
-	kv(x, "rdb_saves", "%d", 0);
+	kv(x, "rdb_saves", "%lld", node->rdb_saves);
 	kv(x, "rdb_last_cow_size", "%d", 0);
-	kv(x, "rdb_last_load_keys_expired", "%d", 0);
-	kv(x, "rdb_last_load_keys_loaded", "%d", 0);
+	kv(x, "rdb_last_load_keys_expired", "%llu", node->load_keys_expired);
+	kv(x, "rdb_last_load_keys_loaded", "%llu", node->load_keys_loaded);
 	kv(x, "aof_enabled", "%d", 0);
 	kv(x, "aof_rewrite_in_progress", "%d", 0);
 	kv(x, "aof_rewrite_scheduled", "%d", 0);

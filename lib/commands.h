@@ -196,6 +196,12 @@ const char *rkv_object_encoding(const rkv_entry *e);
 int rkv_object_refcount(const rkv_entry *e);
 
 void rkv_cmd_debug(rkv_conn *, size_t, const rkv_slice *);
+/* persist.c */
+void rkv_cmd_save(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_lastsave(rkv_conn *, size_t, const rkv_slice *);
+/* DEBUG RELOAD: save the keyspace in memory and load it back. Returns 0 or
+ * an RKV_ERR_* code with the reason in err. */
+int rkv_node_reload(rkv_node *node, char *err, size_t errlen);
 void rkv_cmd_lcs(rkv_conn *, size_t, const rkv_slice *);
 
 void rkv_cmd_auth(rkv_conn *, size_t, const rkv_slice *);

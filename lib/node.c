@@ -70,6 +70,11 @@ void rkv_callbacks_set_clock(rkv_callbacks *cbs, rkv_clock_cb cb)
 	cbs->clock = cb;
 }
 
+void rkv_callbacks_set_save(rkv_callbacks *cbs, rkv_save_cb cb)
+{
+	cbs->save = cb;
+}
+
 void rkv_callbacks_set_config_rewrite(rkv_callbacks *cbs,
 				      rkv_config_rewrite_cb cb)
 {
@@ -240,6 +245,7 @@ int rkv_node_new(rkv_node **out, const rkv_callbacks *cbs,
 	rkv_rand_hex(&node->rng, node->run_id, 20);
 	rkv_rand_hex(&node->rng, node->replid, 20);
 	node->start_ms = rkv_node_now_us(node) / 1000;
+	node->lastsave_s = node->start_ms / 1000;
 	*out = node;
 	return 0;
 }

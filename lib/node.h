@@ -31,6 +31,7 @@ struct rkv_callbacks {
 	rkv_keyspace_cb keyspace;
 	rkv_config_rewrite_cb config_rewrite;
 	rkv_info_cb info;
+	rkv_save_cb save;
 };
 
 struct rkv_options {
@@ -105,6 +106,10 @@ struct rkv_node {
 	uint64_t next_client_id;
 	size_t nconns;
 	long long dirty; /* writes since start (rdb_changes_since_last_save) */
+	/* persist.c: LASTSAVE and INFO persistence. */
+	int64_t lastsave_s; /* last successful save (Unix seconds) */
+	long long rdb_saves;
+	unsigned long long load_keys_loaded, load_keys_expired;
 	long long propagated; /* commands through rkv_propagate() */
 	struct rkv_settings set;
 	struct rkv_stats stats;
