@@ -217,7 +217,9 @@ int rkv_loader_end(rkv_loader *l)
 
 const char *rkv_loader_error(const rkv_loader *l)
 {
-	return l ? l->err : "";
+	if (!l)
+		return "";
+	return l->err[0] ? l->err : rkv_rdb_reader_error(&l->r);
 }
 
 void rkv_loader_stats(const rkv_loader *l, unsigned long long *loaded,
