@@ -160,7 +160,8 @@ typedef enum rkv_event_type {
 	 * error in `detail` and is closing the connection in `conn`. */
 	RKV_EVENT_PROTOCOL_ERROR = 1,
 	/* A client sent SHUTDOWN (name "shutdown"; detail "save" when SAVE
-	 * was given, else "nosave"; `conn` is the client). The library cannot
+	 * was given, "nosave" when NOSAVE was, else "": the host saves if
+	 * save points are configured; `conn` is the client). The library cannot
 	 * exit: the host should stop serving and shut down as on SIGTERM
 	 * (Redis logs "Redis is now ready to exit, bye bye..."). The client
 	 * gets no reply; its connection is closed. Without an event callback

@@ -3599,7 +3599,10 @@ void rkv_cmd_shutdown(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	{
 		rkv_event ev = {sizeof(ev), RKV_EVENT_SHUTDOWN, "shutdown",
-				save ? "save" : "nosave", c};
+				save	 ? "save"
+				: nosave ? "nosave"
+					 : "",
+				c};
 
 		node->cb.event(node, &ev, node->user_data);
 	}
