@@ -310,6 +310,8 @@ struct server {
 	bool accept_paused;
 	bool shutdown;
 	bool shutdown_cmd; /* asked by SHUTDOWN (the node logged it) */
+	bool shutdown_save, shutdown_nosave; /* SHUTDOWN SAVE / NOSAVE */
+	time_t save_failed_at;		     /* last failed save point */
 };
 
 static int64_t clock_ms(clockid_t id)
@@ -703,9 +705,11 @@ static void on_event(rkv_node *node, const rkv_event *event, void *user_data)
 	server_log(srv, RKV_LOG_DEBUG, "event %s: %s", event->name,
 		   event->detail);
 	if (event->type == RKV_EVENT_SHUTDOWN) {
-		/* Nothing to save: leave the loop as on SIGTERM. */
+		/* Leave the loop as on SIGTERM; main() saves if asked. */
 		srv->shutdown = true;
 		srv->shutdown_cmd = true;
+		srv->shutdown_save = !strcmp(event->detail, "save");
+		srv->shutdown_nosave = !strcmp(event->detail, "nosave");
 	}
 }
 
@@ -980,6 +984,7 @@ static void accept_clients(struct server *srv, struct handle *listener)
 }
 
 static void config_refresh(struct server *srv);
+static void persist_cron(struct server *srv);
 
 static void on_timer(struct server *srv)
 {
@@ -994,6 +999,7 @@ static void on_timer(struct server *srv)
 	if (srv->accept_paused)
 		accept_pause(srv, false);
 	config_refresh(srv);
+	persist_cron(srv);
 }
 
 static void on_signal(struct server *srv)
@@ -1006,6 +1012,234 @@ static void on_signal(struct server *srv)
 			   si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
 		srv->shutdown = true;
 	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* Persistence: the RDB file <dir>/<dbfilename> (we run inside dir)       */
+/* ---------------------------------------------------------------------- */
+
+struct rdb_out {
+	int fd;
+	int err; /* errno of a failed write */
+};
+
+static int rdb_write(const uint8_t *data, size_t len, void *ud)
+{
+	struct rdb_out *o = ud;
+
+	while (len > 0) {
+		ssize_t n = write(o->fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			o->err = n < 0 ? errno : EIO;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* SAVE, as Redis's rdbSave(): temp-<pid>.rdb, fsync, rename over the
+ * dbfilename. Synchronous: the event loop waits (BGSAVE comes with the
+ * snapshot). Returns 0 or -1 with the reason in err. */
+static int persist_save(struct server *srv, char *err, size_t errlen)
+{
+	char tmp[64], name[PATH_MAX], cwd[PATH_MAX];
+	struct rdb_out o = {-1, 0};
+	int rc;
+
+	snprintf(tmp, sizeof(tmp), "temp-%d.rdb", (int)srv->pid);
+	if (rkv_node_config_get(srv->node, "dbfilename", name, sizeof(name)) <
+	    0)
+		snprintf(name, sizeof(name), "dump.rdb");
+	o.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (o.fd < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		server_log(srv, RKV_LOG_WARNING,
+			   "Failed opening the temp RDB file %s (in server "
+			   "root dir %s) for saving: %s",
+			   tmp, getcwd(cwd, sizeof(cwd)) ? cwd : "unknown",
+			   strerror(errno));
+		return -1;
+	}
+	rc = rkv_node_save(srv->node, rdb_write, &o);
+	if (rc == 0 && fsync(o.fd) < 0)
+		o.err = errno, rc = -1;
+	if (close(o.fd) < 0 && rc == 0)
+		o.err = errno, rc = -1;
+	if (rc < 0) {
+		snprintf(err, errlen, "%s",
+			 o.err ? strerror(o.err) : rkv_strerror(rc));
+		server_log(srv, RKV_LOG_WARNING,
+			   "Write error saving DB on disk: %s", err);
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, name) < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		server_log(srv, RKV_LOG_WARNING,
+			   "Error moving temp DB file %s on the final "
+			   "destination %s (in server root dir %s): %s",
+			   tmp, name,
+			   getcwd(cwd, sizeof(cwd)) ? cwd : "unknown", err);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static int on_save(rkv_node *node, char *err, size_t errlen, void *user_data)
+{
+	(void)node;
+	return persist_save(user_data, err, errlen);
+}
+
+/* Load the RDB file at start-up if there is one. Returns 0 (loaded or no
+ * file) or -1 (logged: the server must exit). */
+static int persist_load(struct server *srv)
+{
+	char name[PATH_MAX], buf[64 * 1024];
+	rkv_loader *l;
+	int64_t t0 = clock_ms(CLOCK_MONOTONIC);
+	int fd, rc = 0;
+
+	if (rkv_node_config_get(srv->node, "dbfilename", name, sizeof(name)) <
+	    0)
+		snprintf(name, sizeof(name), "dump.rdb");
+	fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		server_log(srv, RKV_LOG_WARNING,
+			   "Fatal error loading the DB: %s. Exiting.",
+			   strerror(errno));
+		return -1;
+	}
+	if (rkv_node_load_begin(srv->node, &l) < 0) {
+		close(fd);
+		server_log(srv, RKV_LOG_WARNING,
+			   "Fatal error loading the DB: out of memory. "
+			   "Exiting.");
+		return -1;
+	}
+	while (rc == 0) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			server_log(srv, RKV_LOG_WARNING,
+				   "Fatal error loading the DB: %s. Exiting.",
+				   strerror(errno));
+			rkv_loader_free(l);
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		rc = rkv_loader_feed(l, buf, (size_t)n);
+	}
+	close(fd);
+	if (rc >= 0)
+		rc = rkv_loader_end(l);
+	if (rc < 0) {
+		const char *e = rkv_loader_error(l);
+		size_t n = strlen(e);
+
+		/* The loader's own line, as Redis logs it, then ours. */
+		server_log(srv, RKV_LOG_WARNING, "%s", e);
+		while (n && e[n - 1] == '.')
+			n--;
+		server_log(srv, RKV_LOG_WARNING,
+			   "Fatal error loading the DB: %.*s. Exiting.", (int)n,
+			   e);
+		rkv_loader_free(l);
+		return -1;
+	}
+	rkv_loader_free(l);
+	server_log(srv, RKV_LOG_NOTICE, "DB loaded from disk: %.3f seconds",
+		   (double)(clock_ms(CLOCK_MONOTONIC) - t0) / 1000);
+	return 0;
+}
+
+/* The `save` directive's points: "<seconds> <changes> ...", "" for none. */
+static int save_points(struct server *srv, long long pts[][2], int max)
+{
+	char v[512];
+	char *p = v, *end;
+	int n = 0;
+
+	if (rkv_node_config_get(srv->node, "save", v, sizeof(v)) < 0)
+		return 0;
+	while (n < max) {
+		long long s = strtoll(p, &end, 10);
+
+		if (end == p)
+			break;
+		p = end;
+		pts[n][1] = strtoll(p, &end, 10);
+		if (end == p)
+			break;
+		p = end;
+		pts[n++][0] = s;
+	}
+	return n;
+}
+
+/* Redis's serverCron check: a point is reached when at least <changes>
+ * writes happened and <seconds> went by since the last save (5 s after a
+ * failed try). The save is synchronous for now. */
+static void persist_cron(struct server *srv)
+{
+	long long pts[16][2];
+	int n = save_points(srv, pts, 16);
+	long long dirty = rkv_node_dirty(srv->node);
+	time_t now = time(NULL);
+	char err[256];
+
+	if (n == 0 || dirty == 0)
+		return;
+	if (srv->save_failed_at && now - srv->save_failed_at < 5)
+		return;
+	for (int i = 0; i < n; i++) {
+		if (dirty < pts[i][1] ||
+		    now - rkv_node_lastsave(srv->node) < pts[i][0])
+			continue;
+		server_log(srv, RKV_LOG_NOTICE,
+			   "%lld changes in %lld seconds. Saving...", pts[i][1],
+			   pts[i][0]);
+		if (persist_save(srv, err, sizeof(err)) == 0) {
+			srv->save_failed_at = 0;
+			server_log(srv, RKV_LOG_NOTICE, "DB saved on disk");
+		} else {
+			srv->save_failed_at = now;
+		}
+		return;
+	}
+}
+
+/* At shutdown: save when save points are set (or SHUTDOWN SAVE), unless
+ * SHUTDOWN NOSAVE. Returns 0, or -1 when the save failed. */
+static int persist_shutdown(struct server *srv)
+{
+	long long pts[1][2];
+	char err[256];
+
+	if (srv->shutdown_nosave ||
+	    (!srv->shutdown_save && save_points(srv, pts, 1) == 0))
+		return 0;
+	server_log(srv, RKV_LOG_NOTICE,
+		   "Saving the final RDB snapshot before exiting.");
+	if (persist_save(srv, err, sizeof(err)) < 0) {
+		server_log(srv, RKV_LOG_WARNING,
+			   "Error trying to save the DB, can't exit.");
+		return -1;
+	}
+	server_log(srv, RKV_LOG_NOTICE, "DB saved on disk");
+	return 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1576,6 +1810,7 @@ static int create_node(struct server *srv)
 	if (srv->cfg.configfile)
 		rkv_callbacks_set_config_rewrite(cbs, on_config_rewrite);
 	rkv_callbacks_set_info(cbs, on_info);
+	rkv_callbacks_set_save(cbs, on_save);
 	rc = rkv_options_new(&opts);
 	if (rc == 0) {
 		rkv_options_set_seed(opts, seed);
@@ -1746,6 +1981,10 @@ int main(int argc, char **argv)
 	server_log(&srv, RKV_LOG_NOTICE, "Running mode=standalone, port=%d.",
 		   srv.cfg.port);
 	server_log(&srv, RKV_LOG_WARNING, "Server initialized");
+	if (persist_load(&srv) < 0) {
+		teardown(&srv);
+		return 1;
+	}
 	if (listen_tcp(&srv) < 0) {
 		teardown(&srv);
 		return 1;
@@ -1757,6 +1996,8 @@ int main(int argc, char **argv)
 	rc = run(&srv);
 	if (rc == 0 && !srv.shutdown_cmd) /* SHUTDOWN: the node logged it */
 		server_log(&srv, RKV_LOG_WARNING, "User requested shutdown...");
+	if (rc == 0 && persist_shutdown(&srv) < 0)
+		rc = -1;
 	if (pidfile) {
 		server_log(&srv, RKV_LOG_NOTICE, "Removing the pid file.");
 		unlink(pidfile);

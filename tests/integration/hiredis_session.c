@@ -106,9 +106,9 @@ static pid_t start_server(const char *exe, const char *dir, const char *logpath)
 		execl(exe, exe, "--port", portstr, "--bind", "127.0.0.1",
 		      "--save", "", "--appendonly", "no", "--dir", dir,
 		      (char *)NULL);
-	else
+	else /* persistence off too: no dump.rdb outside dir */
 		execl(exe, exe, "--port", portstr, "--bind", "127.0.0.1",
-		      (char *)NULL);
+		      "--save", "", "--dir", dir, (char *)NULL);
 	fprintf(stderr, "exec %s: %s\n", exe, strerror(errno));
 	_exit(127);
 }

@@ -89,12 +89,13 @@ def is_redis(exe):
 
 
 def server_argv(exe, port, workdir):
-    """The command line starting `exe` on `port`. A real redis-server also
-    gets persistence off and its working directory in `workdir`, so it never
-    writes an RDB or AOF file anywhere else."""
-    argv = [exe, "--port", str(port), "--bind", "127.0.0.1"]
+    """The command line starting `exe` on `port`, with persistence off and
+    its working directory in `workdir`, so that neither a real redis-server
+    nor rkv-server ever loads or writes an RDB (or AOF) file elsewhere."""
+    argv = [exe, "--port", str(port), "--bind", "127.0.0.1",
+            "--save", "", "--dir", workdir]
     if is_redis(exe):
-        argv += ["--save", "", "--appendonly", "no", "--dir", workdir]
+        argv += ["--appendonly", "no"]
     return argv
 
 

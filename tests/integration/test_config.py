@@ -83,7 +83,8 @@ class Server:
         self.proc = subprocess.Popen(
             argv, stdin=subprocess.PIPE if stdin is not None
             else subprocess.DEVNULL,
-            stdout=self.log, stderr=subprocess.STDOUT)
+            stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=tmp)  # an RDB file saved at exit lands in tmp
         if stdin is not None:
             self.proc.stdin.write(stdin.encode())
             self.proc.stdin.close()
@@ -549,6 +550,7 @@ def t_logfile_daemonize(exe):
         pidfile = os.path.join(tmp, "rkv.pid")
         conf = write(os.path.join(tmp, "d.conf"),
                      f"port {port}\nbind 127.0.0.1\ndaemonize yes\n"
+                     f"dir {tmp}\n"
                      f"logfile {log}\npidfile {pidfile}\n")
         pid = None
         try:
