@@ -128,12 +128,12 @@ typedef struct cfg_def {
 
 static const cfg_def defs[] = {
     /* Booleans */
-    B("rdbchecksum", NULL, AC, IM, "yes"),
+    B("rdbchecksum", NULL, AP, IM, "yes"),
     B("daemonize", NULL, HO, IM, "no"),
     B("io-threads-do-reads", NULL, AC, IM, "no"),
     B("always-show-logo", NULL, AC, IM, "no"),
     B("protected-mode", NULL, HO, 0, "yes"),
-    B("rdbcompression", NULL, AC, 0, "yes"),
+    B("rdbcompression", NULL, AP, 0, "yes"),
     B("rdb-del-sync-files", NULL, AC, 0, "no"),
     B("activerehashing", NULL, AC, 0, "yes"),
     B("stop-writes-on-bgsave-error", NULL, AC, 0, "yes"),
@@ -190,7 +190,7 @@ static const cfg_def defs[] = {
     S("cluster-config-file", NULL, AC, IM, X_NONE, "nodes.conf"),
     S("cluster-announce-hostname", NULL, AC, F_NULL, X_NONE, ""),
     S("syslog-ident", NULL, HO, IM, X_NONE, "redis"),
-    S("dbfilename", NULL, AC, F_PROTECTED, X_NONE, "dump.rdb"),
+    S("dbfilename", NULL, HO, F_PROTECTED, X_NONE, "dump.rdb"),
     S("appendfilename", NULL, AC, IM, X_NONE, "appendonly.aof"),
     S("appenddirname", NULL, AC, IM, X_NONE, "appendonlydir"),
     S("server_cpulist", NULL, AC, IM | F_NULL, X_NONE, ""),
@@ -344,7 +344,7 @@ static const cfg_def defs[] = {
     I("tls-session-cache-timeout", NULL, AC, 0, X_NONE, 0, INT_MAX, "300"),
 
     /* Special */
-    SP("save", NULL, AC, F_MULTI, S_SAVE, "3600 1 300 100 60 10000", NULL),
+    SP("save", NULL, HO, F_MULTI, S_SAVE, "3600 1 300 100 60 10000", NULL),
     SP("client-output-buffer-limit", NULL, AP, F_MULTI, S_COBL,
        "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
        NULL),

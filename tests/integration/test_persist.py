@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""rkv-server persistence: SAVE, load at start-up, save at shutdown, and
+dump.rdb interop with a real redis-server 7.0 (compared by DEBUG DIGEST).
+
+Usage: test_persist.py PATH/TO/rkv-server PATH/TO/redis-server
+                       PATH/TO/redis-check-rdb
+
+1. rkv-server SAVE, then a restart in the same dir loads the same data.
+2. SIGTERM with save points configured saves; `SHUTDOWN NOSAVE` does not.
+3. A dump.rdb written by redis-server loads into rkv-server, same digest.
+4. A file saved by rkv-server passes redis-check-rdb and loads into
+   redis-server with the same digest.
+5. A corrupt dump.rdb makes rkv-server exit 1 with a clear message.
+
+Every server runs in a temporary directory and is stopped by its PID.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rkvtest  # noqa: E402
+from rkvtest import check, expect  # noqa: E402
+
+RKV, REDIS, CHECK_RDB = sys.argv[1:4] if len(sys.argv) == 4 else (None,) * 3
+
+
+class Proc:
+    """A server in `workdir` on a free port, output to workdir/<name>.log."""
+
+    def __init__(self, exe, workdir, name, extra=()):
+        self.port = rkvtest.free_port()
+        self.logpath = os.path.join(workdir, name + ".log")
+        argv = [exe, "--port", str(self.port), "--bind", "127.0.0.1",
+                "--dir", workdir, "--enable-debug-command", "yes"]
+        if rkvtest.is_redis(exe):
+            argv += ["--appendonly", "no"]
+        argv += list(extra)
+        with open(self.logpath, "wb") as log:
+            self.proc = subprocess.Popen(
+                rkvtest.WRAPPER + argv, stdin=subprocess.DEVNULL,
+                stdout=log, stderr=subprocess.STDOUT)
+
+    def log(self):
+        return rkvtest.read_text(self.logpath)
+
+    def ready(self):
+        s = rkvtest.Server.__new__(rkvtest.Server)
+        s.proc, s.port, s.logpath = self.proc, self.port, self.logpath
+        rkvtest.Server.wait_ready(s)
+        return self
+
+    def call(self, *args):
+        with rkvtest.connect(self.port) as s:
+            s.sendall(rkvtest.cmd(*args))
+            return read_reply(s)
+
+    def stop(self):
+        return rkvtest.stop_pid(self.proc)
+
+
+class Reader:
+    """RESP replies from a socket, buffered across calls."""
+
+    def __init__(self, sock):
+        self.s = sock
+        self.buf = bytearray()
+
+    def _more(self):
+        chunk = self.s.recv(65536)
+        expect(chunk, "EOF")
+        self.buf.extend(chunk)
+
+    def _line(self):
+        while b"\r\n" not in self.buf:
+            self._more()
+        i = self.buf.index(b"\r\n")
+        out = bytes(self.buf[:i])
+        del self.buf[:i + 2]
+        return out
+
+    def reply(self):
+        ln = self._line()
+        t, rest = ln[:1], ln[1:]
+        if t in (b"+", b"-"):
+            return ln.decode()
+        if t == b":":
+            return int(rest)
+        if t == b"$":
+            n = int(rest)
+            if n < 0:
+                return None
+            while len(self.buf) < n + 2:
+                self._more()
+            out = bytes(self.buf[:n])
+            del self.buf[:n + 2]
+            return out
+        if t == b"*":
+            return [self.reply() for _ in range(int(rest))]
+        raise AssertionError(f"bad reply {ln!r}")
+
+
+def read_reply(s):
+    return Reader(s).reply()
+
+
+def fill(p):
+    """Strings, integers, long compressible values, binary keys, TTLs,
+    in three databases."""
+    for db in (0, 3, 15):
+        with rkvtest.connect(p.port) as s:
+            r = Reader(s)
+            cmds = [("SELECT", str(db))]
+            cmds += [("SET", f"k{db}:{i}", f"v{i}") for i in range(300)]
+            cmds += [("SET", "int", "-123456"), ("SET", "long", "ab" * 5000),
+                     ("SET", b"bin\x00\xff", b"\x01\x02\r\n"),
+                     ("SET", "ttl", "x", "EX", "1000"),
+                     ("PEXPIREAT", "k%d:7" % db,
+                      str(int(time.time() * 1000) + 500000))]
+            s.sendall(b"".join(rkvtest.cmd(*c) for c in cmds))
+            for c in cmds:
+                rep = r.reply()
+                expect(rep in ("+OK", 1), f"{c[0]}: {rep!r}")
+
+
+def digest(p):
+    d = p.call("DEBUG", "DIGEST")
+    expect(isinstance(d, str) and len(d) == 41, f"digest {d!r}")
+    expect(d != "+" + "0" * 40, "empty dataset")
+    return d
+
+
+def stop_ok(p):
+    rc = p.stop()
+    expect(rc == 0, f"exit status {rc}; log:\n{p.log()}")
+
+
+def t_save_and_restart():
+    with tempfile.TemporaryDirectory(prefix="rkv-persist-") as tmp:
+        p = Proc(RKV, tmp, "a", ["--save", ""]).ready()
+        try:
+            fill(p)
+            d = digest(p)
+            t0 = int(time.time())
+            expect(p.call("SAVE") == "+OK", "SAVE")
+            last = p.call("LASTSAVE")
+            expect(abs(last - t0) <= 2, f"LASTSAVE {last} vs {t0}")
+            info = p.call("INFO", "persistence").decode()
+            expect("rdb_changes_since_last_save:0\r\n" in info, info)
+            expect(p.call("DEBUG", "RELOAD") == "+OK", "DEBUG RELOAD")
+            expect(digest(p) == d, "digest after DEBUG RELOAD")
+            expect("DB saved on disk" in p.log(), p.log())
+        finally:
+            stop_ok(p)
+        files = sorted(os.listdir(tmp))
+        expect(files == ["a.log", "dump.rdb"], f"files {files}")
+        q = Proc(RKV, tmp, "b", ["--save", ""]).ready()
+        try:
+            expect(digest(q) == d, "digest after restart")
+            expect("DB loaded from disk: " in q.log(), q.log())
+            expect(q.call("TTL", "ttl") > 990, "TTL kept")
+        finally:
+            stop_ok(q)
+
+
+def t_shutdown_saves():
+    with tempfile.TemporaryDirectory(prefix="rkv-persist-") as tmp:
+        rdb = os.path.join(tmp, "mine.rdb")
+        p = Proc(RKV, tmp, "a", ["--save", "3600 1",
+                                 "--dbfilename", "mine.rdb"]).ready()
+        try:
+            expect(p.call("SET", "a", "1") == "+OK", "SET")
+            d = digest(p)
+        finally:
+            stop_ok(p)
+        expect(os.path.exists(rdb), "no file saved at SIGTERM")
+        expect("Saving the final RDB snapshot before exiting." in p.log(),
+               p.log())
+        q = Proc(RKV, tmp, "b", ["--save", "3600 1",
+                                 "--dbfilename", "mine.rdb"]).ready()
+        try:
+            expect(digest(q) == d, "digest")
+            q.call("SET", "b", "2")
+            with rkvtest.connect(q.port) as s:
+                s.sendall(rkvtest.cmd("SHUTDOWN", "NOSAVE"))
+                expect(rkvtest.recv_until_eof(s) == b"", "SHUTDOWN reply")
+            q.proc.wait(rkvtest.EXIT_TIMEOUT)
+        finally:
+            q.stop()
+        r = Proc(RKV, tmp, "c", ["--save", "",
+                                 "--dbfilename", "mine.rdb"]).ready()
+        try:
+            expect(r.call("EXISTS", "b") == 0, "NOSAVE saved anyway")
+            expect(digest(r) == d, "digest")
+        finally:
+            stop_ok(r)
+
+
+def t_redis_to_rkv():
+    with tempfile.TemporaryDirectory(prefix="rkv-persist-") as tmp:
+        p = Proc(REDIS, tmp, "redis", ["--save", ""]).ready()
+        try:
+            fill(p)
+            d = digest(p)
+            expect(p.call("SAVE") == "+OK", "redis SAVE")
+        finally:
+            p.stop()
+        q = Proc(RKV, tmp, "rkv", ["--save", ""]).ready()
+        try:
+            expect(digest(q) == d, "digest of Redis's file in rkv")
+        finally:
+            stop_ok(q)
+
+
+def t_rkv_to_redis():
+    with tempfile.TemporaryDirectory(prefix="rkv-persist-") as tmp:
+        p = Proc(RKV, tmp, "rkv", ["--save", ""]).ready()
+        try:
+            fill(p)
+            d = digest(p)
+            expect(p.call("SAVE") == "+OK", "rkv SAVE")
+        finally:
+            stop_ok(p)
+        r = subprocess.run([CHECK_RDB, os.path.join(tmp, "dump.rdb")],
+                           capture_output=True, text=True, timeout=30)
+        expect(r.returncode == 0 and "RDB looks OK" in r.stdout,
+               f"redis-check-rdb: {r.stdout}{r.stderr}")
+        q = Proc(REDIS, tmp, "redis", ["--save", ""]).ready()
+        try:
+            expect(digest(q) == d, "digest of rkv's file in Redis")
+        finally:
+            q.stop()
+
+
+def t_corrupt_file():
+    with tempfile.TemporaryDirectory(prefix="rkv-persist-") as tmp:
+        p = Proc(RKV, tmp, "a", ["--save", ""]).ready()
+        try:
+            fill(p)
+            expect(p.call("SAVE") == "+OK", "SAVE")
+        finally:
+            stop_ok(p)
+        path = os.path.join(tmp, "dump.rdb")
+        with open(path, "rb") as f:
+            data = f.read()
+        cases = [("truncated", data[:len(data) // 2],
+                  "Short read or OOM loading DB"),
+                 ("bad checksum", data[:-1] + bytes([data[-1] ^ 1]),
+                  "Wrong RDB checksum"),
+                 ("not RDB", b"hello world, not a file",
+                  "Wrong signature")]
+        for name, content, msg in cases:
+            with open(path, "wb") as f:
+                f.write(content)
+            q = Proc(RKV, tmp, "bad", ["--save", ""])
+            try:
+                rc = q.proc.wait(rkvtest.READY_TIMEOUT)
+            finally:
+                q.stop()
+            log = q.log()
+            expect(rc == 1, f"{name}: exit status {rc}")
+            expect("Fatal error loading the DB: " in log and msg in log,
+                   f"{name}: log:\n{log}")
+
+
+def main():
+    if RKV is None:
+        print(__doc__, file=sys.stderr)
+        return 2
+    check("SAVE, LASTSAVE, DEBUG RELOAD, restart loads the same data",
+          t_save_and_restart)
+    check("SIGTERM with save points saves; SHUTDOWN NOSAVE does not",
+          t_shutdown_saves)
+    check("redis-server's dump.rdb loads into rkv-server (DEBUG DIGEST)",
+          t_redis_to_rkv)
+    check("rkv-server's dump.rdb passes redis-check-rdb and loads into "
+          "redis-server (DEBUG DIGEST)", t_rkv_to_redis)
+    check("a corrupt dump.rdb: exit 1 with a clear message", t_corrupt_file)
+    return rkvtest.summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
