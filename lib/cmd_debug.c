@@ -421,14 +421,25 @@ void rkv_cmd_debug(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	} else if (rkv_arg_is(&argv[1], "reload")) {
 		char err[256] = "";
 
+		for (size_t j = 2; j < argc; j++) {
+			if (!rkv_arg_is(&argv[j], "merge") &&
+			    !rkv_arg_is(&argv[j], "noflush") &&
+			    !rkv_arg_is(&argv[j], "nosave")) {
+				rkv_resp_add_errorf(
+				    rkv_out(c),
+				    "DEBUG RELOAD only supports the "
+				    "MERGE, NOFLUSH and NOSAVE "
+				    "options.");
+				return;
+			}
+		}
 		/* In memory: the keyspace is saved into a buffer and loaded
 		 * back, as Redis's DEBUG RELOAD does through its file. */
 		if (rkv_node_reload(c->node, err, sizeof(err)) < 0) {
 			rkv_node_logf(c->node, RKV_LOG_WARNING,
 				      "DEBUG RELOAD failed: %s", err);
-			rkv_resp_add_errorf(rkv_out(c),
-					    "Error trying to load the RDB "
-					    "dump, check server logs.");
+			rkv_resp_add_errorf(rkv_out(c), "Error trying to "
+							"load the RDB dump");
 			return;
 		}
 		rkv_node_logf(c->node, RKV_LOG_NOTICE,
