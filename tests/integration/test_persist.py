@@ -6,7 +6,8 @@ Usage: test_persist.py PATH/TO/rkv-server PATH/TO/redis-server
                        PATH/TO/redis-check-rdb
 
 1. rkv-server SAVE, then a restart in the same dir loads the same data.
-2. SIGTERM with save points configured saves; `SHUTDOWN NOSAVE` does not.
+2. SIGTERM with save points configured saves; `SHUTDOWN NOSAVE` does not;
+   a save point reached saves from the timer.
 3. A dump.rdb written by redis-server loads into rkv-server, same digest.
 4. A file saved by rkv-server passes redis-check-rdb and loads into
    redis-server with the same digest.
@@ -198,6 +199,28 @@ def t_shutdown_saves():
             stop_ok(r)
 
 
+def t_save_point():
+    with tempfile.TemporaryDirectory(prefix="rkv-persist-") as tmp:
+        rdb = os.path.join(tmp, "dump.rdb")
+        p = Proc(RKV, tmp, "a", ["--save", "1 2"]).ready()
+        try:
+            expect(p.call("SET", "a", "1") == "+OK", "SET")
+            time.sleep(1.5)  # past the point's seconds, one change short
+            expect(not os.path.exists(rdb), "saved after 1 change of 2")
+            expect(p.call("SET", "b", "2") == "+OK", "SET")
+            deadline = time.monotonic() + 10
+            while "DB saved on disk" not in p.log():
+                expect(time.monotonic() < deadline,
+                       f"no save point save; log:\n{p.log()}")
+                time.sleep(0.05)
+            expect("2 changes in 1 seconds. Saving..." in p.log(), p.log())
+            expect(os.path.exists(rdb), "no dump.rdb")
+            info = p.call("INFO", "persistence").decode()
+            expect("rdb_changes_since_last_save:0\r\n" in info, info)
+        finally:
+            stop_ok(p)
+
+
 def t_redis_to_rkv():
     with tempfile.TemporaryDirectory(prefix="rkv-persist-") as tmp:
         p = Proc(REDIS, tmp, "redis", ["--save", ""]).ready()
@@ -273,6 +296,8 @@ def main():
           t_save_and_restart)
     check("SIGTERM with save points saves; SHUTDOWN NOSAVE does not",
           t_shutdown_saves)
+    check("a `save <seconds> <changes>` point saves from the timer",
+          t_save_point)
     check("redis-server's dump.rdb loads into rkv-server (DEBUG DIGEST)",
           t_redis_to_rkv)
     check("rkv-server's dump.rdb passes redis-check-rdb and loads into "
