@@ -260,8 +260,9 @@ static void scan_one(rkv_dict_node *n, void *ud)
 		c->rc = rkv_rdb_write_entry(&s->w, s->ks, c->db, e);
 }
 
-static int write_pending(rkv_snapshot *s, int l, size_t *work)
+static int write_pending(rkv_snapshot *s, int l, size_t *work, size_t budget)
 {
+	/* At least one, so that any budget makes progress. */
 	while (s->head[l]) {
 		pend *p = s->head[l];
 		int rc = rkv_rdb_write_string(&s->w, p->data, p->klen,
@@ -275,7 +276,8 @@ static int write_pending(rkv_snapshot *s, int l, size_t *work)
 			s->tail[l] = NULL;
 		s->held -= sizeof(*p) + p->klen + p->vlen;
 		rkv_free(s->ks->alloc, p);
-		(*work)++;
+		if (++*work >= budget)
+			break;
 	}
 	return 0;
 }
@@ -318,8 +320,11 @@ int rkv_snapshot_next(rkv_snapshot *snap, rkv_buf *out, size_t budget)
 				return fail(s);
 			s->started = true;
 		}
-		if (write_pending(s, l, &work) < 0)
-			return fail(s);
+		if (s->head[l]) {
+			if (write_pending(s, l, &work, budget) < 0)
+				return fail(s);
+			continue;
+		}
 		if (s->map[l] >= 0 && !s->scanned) {
 			scan_ctx c = {s, s->map[l], 0, 0};
 

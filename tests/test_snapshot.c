@@ -495,6 +495,22 @@ START_TEST(memory_bounded_and_reported)
 	after = rkv_snapshot_memory(s);
 	ck_assert_uint_gt(after, base + 100 * 14);
 	ck_assert_uint_lt(after, base + 100 * 64);
+	/* FLUSHDB of the db being written: its keys not written yet are
+	 * copied; a slice writes at most `budget` of the copies. */
+	rkv_keyspace_flush(&ks, 0);
+	after = rkv_snapshot_memory(s);
+	ck_assert_uint_gt(after, base + 100 * 64 + 400 * 14);
+	for (int i = 0; i < 5; i++) {
+		size_t m;
+
+		ck_assert_int_eq(rkv_snapshot_next(s, &out, 10), 0);
+		m = rkv_snapshot_memory(s);
+		ck_assert_uint_lt(m, after);
+		ck_assert_uint_le(after - m, 10 * 64);
+		after = m;
+	}
+	ck_assert_int_eq(rkv_snapshot_next(s, &out, 1), 0); /* progress */
+	ck_assert_uint_lt(rkv_snapshot_memory(s), after);
 	while (rkv_snapshot_next(s, &out, 50) == 0)
 		;
 	ck_assert_uint_eq(rkv_snapshot_memory(s), base);
