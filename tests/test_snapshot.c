@@ -447,6 +447,42 @@ START_TEST(eight_slots_and_abort)
 }
 END_TEST
 
+/* One slot used again and again (its polarity flips each time): each
+ * snapshot equals its own moment, also when one begins while another
+ * finishes and after one is abandoned half-way. */
+START_TEST(slot_reuse)
+{
+	rkv_keyspace ks;
+	int64_t now = 1700000000000;
+
+	ck_assert_int_eq(rkv_keyspace_init(&ks, 16, &mem.counted, &rng), 0);
+	fill(&ks, now);
+	for (int round = 0; round < 6; round++) {
+		run r;
+
+		run_begin(&r, &ks, now);
+		if (round == 3) {
+			for (int i = 0; i < 30; i++) {
+				run_step(&r, 5);
+				mutate(&ks, now, true);
+			}
+			rkv_snapshot_free(r.snap);
+			rkv_buf_free(&r.out);
+			drop(&r.want);
+			continue;
+		}
+		while (r.rc != 1) {
+			mutate(&ks, now, true);
+			now += 3;
+			run_step(&r, 1 + rnd() % 50);
+		}
+		run_end(&r);
+		ck_assert_uint_eq(ks.snap_active, 0);
+	}
+	rkv_keyspace_free(&ks);
+}
+END_TEST
+
 /* Without changes, memory stays at the fixed overhead; each changed key
  * adds one copy, released once written. No snapshot: no hook is set and
  * a change costs nothing. */
@@ -564,6 +600,7 @@ int main(void)
 	tcase_add_loop_test(tc, point_in_time, 0, 24);
 	tcase_add_loop_test(tc, concurrent_snapshots, 0, 8);
 	tcase_add_test(tc, eight_slots_and_abort);
+	tcase_add_test(tc, slot_reuse);
 	tcase_add_test(tc, memory_bounded_and_reported);
 	tcase_add_test(tc, unchanged_equals_dump);
 	suite_add_tcase(s, tc);
