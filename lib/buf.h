@@ -45,11 +45,13 @@ static inline char *rkv_buf_reserve(rkv_buf *b, size_t n)
 
 static inline void rkv_buf_append(rkv_buf *b, const void *p, size_t n)
 {
-	char *dst = rkv_buf_reserve(b, n);
+	char *dst;
 
+	if (n == 0)
+		return; /* nothing to add (and no pointer arithmetic on NULL) */
+	dst = rkv_buf_reserve(b, n);
 	if (dst) {
-		if (n)
-			memcpy(dst, p, n);
+		memcpy(dst, p, n);
 		b->len += n;
 	}
 }

@@ -112,6 +112,7 @@ static rkv_entry *find_live(rkv_keyspace *ks, rkv_db *d, const char *key,
 
 	if (e && (e->flags & RKV_ENTRY_EXPIRES) &&
 	    find_expire(d, e, hash)->when_ms <= now_ms) {
+		rkv_keyspace_touch(ks, (int)(d - ks->db), e);
 		if (ks->expire_hook)
 			ks->expire_hook((int)(d - ks->db), e, ks->expire_ud);
 		rkv_dict_unlink(&d->keys, key, klen, hash);
@@ -163,6 +164,8 @@ int rkv_keyspace_set(rkv_keyspace *ks, int db, const char *key, size_t klen,
 
 	if (klen > UINT32_MAX || vlen > UINT32_MAX)
 		return RKV_ERR_LIMIT;
+	if (old)
+		rkv_keyspace_touch(ks, db, old);
 	/* Overwrite in place when the value keeps its encoding and size: the
 	 * common case of a cache refreshing fixed-size values. */
 	if (old && old->type == RKV_TYPE_STRING &&
@@ -178,7 +181,8 @@ int rkv_keyspace_set(rkv_keyspace *ks, int db, const char *key, size_t klen,
 		e->type = RKV_TYPE_STRING;
 		e->enc = is_int ? RKV_ENC_INT : RKV_ENC_STR;
 		e->flags = old ? old->flags : 0;
-		e->unused = 0;
+		/* Snapshots in progress began before this entry. */
+		e->snap_marks = ks->snap_polarity;
 		memcpy(e->data, key, klen);
 		if (!old && rkv_dict_add(&d->keys, &e->link, hash) < 0) {
 			rkv_free(ks->alloc, e);
@@ -258,8 +262,12 @@ bool rkv_keyspace_delete(rkv_keyspace *ks, int db, const char *key, size_t klen)
 {
 	rkv_db *d = &ks->db[db];
 	uint64_t hash = rkv_dict_hash(&d->keys, key, klen);
-	rkv_entry *e = (rkv_entry *)rkv_dict_unlink(&d->keys, key, klen, hash);
+	rkv_entry *e;
 
+	if (ks->snap_active &&
+	    (e = (rkv_entry *)rkv_dict_find(&d->keys, key, klen, hash)))
+		ks->before_change(ks, db, e);
+	e = (rkv_entry *)rkv_dict_unlink(&d->keys, key, klen, hash);
 	if (!e)
 		return false;
 	free_entry(ks, d, e, hash);
@@ -273,6 +281,7 @@ int rkv_keyspace_set_expire(rkv_keyspace *ks, int db, rkv_entry *e,
 	uint64_t hash = rkv_dict_hash(&d->keys, e->data, e->klen);
 	rkv_expire *x;
 
+	rkv_keyspace_touch(ks, db, e);
 	if (e->flags & RKV_ENTRY_EXPIRES) {
 		if (when_ms >= 0) {
 			find_expire(d, e, hash)->when_ms = when_ms;
@@ -319,6 +328,7 @@ void rkv_keyspace_flush(rkv_keyspace *ks, int db)
 	for (int i = 0; i < ks->ndb; i++) {
 		if (db >= 0 && i != db)
 			continue;
+		rkv_keyspace_touch(ks, i, NULL);
 		rkv_dict_clear(&ks->db[i].expires, free_entry_node,
 			       (void *)ks->alloc);
 		rkv_dict_clear(&ks->db[i].keys, free_entry_node,
@@ -330,8 +340,11 @@ void rkv_keyspace_flush(rkv_keyspace *ks, int db)
 
 void rkv_keyspace_swap(rkv_keyspace *ks, int a, int b)
 {
-	rkv_db tmp = ks->db[a];
+	rkv_db tmp;
 
+	if (ks->snap_active)
+		ks->before_swap(ks, a, b);
+	tmp = ks->db[a];
 	ks->db[a] = ks->db[b];
 	ks->db[b] = tmp;
 }

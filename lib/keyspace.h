@@ -49,7 +49,10 @@ typedef struct rkv_entry {
 	uint8_t type;
 	uint8_t enc;
 	uint8_t flags;
-	uint8_t unused;
+	/* Snapshot marks (lib/snapshot.c): bit i equal to bit i of the
+	 * keyspace's snap_polarity means snapshot slot i has serialized the
+	 * entry or need not (it was created after the snapshot began). */
+	uint8_t snap_marks;
 	uint32_t atime; /* seconds of the last access (OBJECT IDLETIME) */
 	char data[]; /* key bytes, then the value (8 bytes for RKV_ENC_INT) */
 } rkv_entry;
@@ -79,7 +82,27 @@ typedef struct rkv_keyspace {
 	 * signal watchers. May be NULL. */
 	void (*expire_hook)(int db, const rkv_entry *e, void *ud);
 	void *expire_ud;
+	/* Copy-before-write for point-in-time snapshots (lib/snapshot.c).
+	 * snap_active is the bitmask of snapshot slots in progress; while it
+	 * is 0 the hooks are never called (one branch per change). Otherwise
+	 * before_change is called before an entry's value, expiry or
+	 * existence changes (e NULL: before every key of db is deleted), and
+	 * before_swap before two databases are exchanged. */
+	uint8_t snap_active;
+	uint8_t snap_polarity; /* see rkv_entry.snap_marks */
+	void (*before_change)(struct rkv_keyspace *ks, int db, rkv_entry *e);
+	void (*before_swap)(struct rkv_keyspace *ks, int a, int b);
+	struct rkv_snapshot *snaps[8]; /* by slot */
 } rkv_keyspace;
+
+/* Tell the snapshots in progress that entry e of db (or every entry of db
+ * when e is NULL) is about to change. Callers that modify an entry in
+ * place outside the keyspace functions must call this first. */
+static inline void rkv_keyspace_touch(rkv_keyspace *ks, int db, rkv_entry *e)
+{
+	if (ks->snap_active)
+		ks->before_change(ks, db, e);
+}
 
 /* Returns 0 or RKV_ERR_NOMEM. */
 int rkv_keyspace_init(rkv_keyspace *ks, int ndb, const rkv_allocator *alloc,
