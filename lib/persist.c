@@ -173,6 +173,11 @@ static void set_error(rkv_loader *l, int rc)
 	snprintf(l->err, sizeof(l->err), "%s", m);
 }
 
+static void mark_new(rkv_dict_node *n, void *ud)
+{
+	((rkv_entry *)n)->snap_marks = *(const uint8_t *)ud;
+}
+
 int rkv_loader_end(rkv_loader *l)
 {
 	rkv_node *node;
@@ -198,7 +203,21 @@ int rkv_loader_end(rkv_loader *l)
 	/* Watched keys present before and after the swap are touched, then
 	 * the host is told of a FLUSHALL-like change. */
 	rkv_signal_db(node, -1, -1);
+	/* Snapshots in progress (BGSAVE, full syncs) see a FLUSHALL: they copy
+	 * what they still need of the old keys first, and treat every loaded
+	 * key as created after they began. */
+	for (int db = 0; db < node->ks.ndb; db++)
+		rkv_keyspace_touch(&node->ks, db, NULL);
 	old = node->ks;
+	l->ks.snap_active = old.snap_active;
+	l->ks.snap_polarity = old.snap_polarity;
+	l->ks.before_change = old.before_change;
+	l->ks.before_swap = old.before_swap;
+	memcpy(l->ks.snaps, old.snaps, sizeof(old.snaps));
+	if (old.snap_active)
+		for (int db = 0; db < l->ks.ndb; db++)
+			rkv_dict_foreach(&l->ks.db[db].keys, mark_new,
+					 &l->ks.snap_polarity);
 	l->ks.expire_hook = old.expire_hook;
 	l->ks.expire_ud = old.expire_ud;
 	l->ks.expired_keys = old.expired_keys;

@@ -9,6 +9,7 @@
 
 #include "check_main.h"
 #include "node.h"
+#include "snapshot.h"
 #include "rkv.h"
 #include "test_host.h"
 
@@ -387,6 +388,43 @@ START_TEST(debug_reload_keeps_the_dataset)
 }
 END_TEST
 
+/* A snapshot in progress when a load swaps the keyspace still holds the
+ * keyspace as it was when the snapshot began. */
+START_TEST(load_during_a_snapshot)
+{
+	char before[64];
+	rkv_snapshot *snap;
+	rkv_buf out;
+	rkv_loader *l;
+	int rc;
+
+	expect("SET other 1", "+OK\r\n");
+	ck_assert_int_eq(rkv_node_save(node, sink_write, &S), 0);
+	expect("DEL other", ":1\r\n");
+	fill();
+	digest(before);
+	snap =
+	    rkv_snapshot_begin(&node->ks, H.clock_us / 1000, true, true, NULL);
+	ck_assert_ptr_nonnull(snap);
+	rkv_buf_init(&out, rkv_node_alloc(node));
+	ck_assert_int_eq(rkv_snapshot_next(snap, &out, 100), 0);
+	ck_assert_int_eq(load(0, &l), 0);
+	rkv_loader_free(l);
+	expect("DBSIZE", ":1\r\n");
+	while ((rc = rkv_snapshot_next(snap, &out, 100)) == 0)
+		;
+	ck_assert_int_eq(rc, 1);
+	rkv_snapshot_free(snap);
+	/* The snapshot's file has the keyspace of before the load. */
+	sink_reset();
+	sink_write((const uint8_t *)rkv_buf_head(&out), out.len, &S);
+	rkv_buf_free(&out);
+	ck_assert_int_eq(load(1000, &l), 0);
+	rkv_loader_free(l);
+	ck_assert_str_eq(cmd("DEBUG DIGEST"), before);
+}
+END_TEST
+
 /* Every allocation failure during a save or a load is an error that leaves
  * the keyspace as it was, and nothing leaks. */
 START_TEST(allocation_failures)
@@ -446,6 +484,7 @@ static Suite *persist_suite(void)
 	tcase_add_test(tc, save_command_uses_the_host_callback);
 	tcase_add_test(tc, save_without_callback_is_an_error);
 	tcase_add_test(tc, debug_reload_keeps_the_dataset);
+	tcase_add_test(tc, load_during_a_snapshot);
 	tcase_add_test(tc, allocation_failures);
 	suite_add_tcase(s, tc);
 	return s;
