@@ -28,7 +28,7 @@ echo
 echo "=== 2. rkv-server, with redis-cli"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log=$(mktemp)
-"$dir/examples/rkv-server" --port "$port" --bind 127.0.0.1 >"$log" 2>&1 &
+"$dir/examples/rkv-server" --port "$port" --bind 127.0.0.1 --save "" >"$log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 100); do
