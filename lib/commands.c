@@ -180,7 +180,7 @@ void rkv_cmd_reset(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	(void)argc;
 	(void)argv;
-	rkv_multi_reset(c);
+	rkv_multi_conn_free(c);
 	rkv_pubsub_unsubscribe_all(c);
 	if (c->flags & RKV_CONN_MONITOR) {
 		c->flags &= ~(unsigned)RKV_CONN_MONITOR;
@@ -557,7 +557,7 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	    (cmd->arity < 0 && argc < (size_t)-cmd->arity)) {
 		if (cmd->proc == rkv_cmd_exec) {
 			/* Redis's execCommandAbort(): the transaction ends. */
-			rkv_multi_reset(c);
+			rkv_multi_conn_free(c);
 			rkv_resp_add_errorf(
 			    &c->obuf,
 			    "-EXECABORT Transaction discarded because of: "

@@ -76,8 +76,6 @@ void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
 bool rkv_multi_queue(rkv_conn *c, const rkv_command *cmd, size_t argc,
 		     const rkv_slice *argv);
 
-/* RESET and friends: drop the transaction and the watched keys. */
-void rkv_multi_reset(rkv_conn *c);
 
 /* The key `key` of the connection's db changed (rkv_signal_key()). */
 static inline void rkv_modified(rkv_conn *c, const rkv_slice *key)

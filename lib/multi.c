@@ -172,11 +172,6 @@ void rkv_multi_conn_free(rkv_conn *c)
 	unwatch_all(c);
 }
 
-void rkv_multi_reset(rkv_conn *c)
-{
-	rkv_multi_conn_free(c);
-}
-
 /* ---------------------------------------------------------------------- */
 /* Commands                                                               */
 /* ---------------------------------------------------------------------- */

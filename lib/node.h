@@ -245,7 +245,8 @@ void rkv_monitor_feed(rkv_conn *c, size_t argc, const rkv_slice *argv);
 /* SLOWLOG / LATENCY: a command took duration_us. */
 void rkv_slowlog_push(rkv_conn *c, size_t argc, const rkv_slice *argv,
 		      int64_t duration_us);
-/* multi.c: drop c's queued transaction and watched keys. */
+/* multi.c: drop c's queued transaction and watched keys (connection
+ * freed, RESET, EXEC arity abort). */
 void rkv_multi_conn_free(rkv_conn *c);
 
 /* Enforce the output buffer limits of c's class after output was added;
