@@ -11,7 +11,6 @@
  * nodes with the same seed and clock get the same bytes, one whole and one
  * in pseudo-random pieces; everything they send back must be identical.
  * Pipelining must never change what a client sees. */
-#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,57 +66,6 @@ static void feed(rkv_conn *conn, host *h, const uint8_t *data, size_t size,
 	}
 }
 
-/* A capped allocator: CONFIG SET can raise proto-max-bulk-len, so an input
- * could ask for gigabytes; past the cap allocations fail and the library
- * must answer "out of memory" instead. */
-#define ALLOC_CAP (256u << 20)
-
-static size_t allocated;
-
-static void *cap_malloc(size_t n, void *ud)
-{
-	void *p;
-
-	(void)ud;
-	if (n > ALLOC_CAP - allocated)
-		return NULL;
-	p = malloc(n ? n : 1);
-	if (p)
-		allocated += malloc_usable_size(p);
-	return p;
-}
-
-static void *cap_realloc(void *old, size_t n, void *ud)
-{
-	size_t was = old ? malloc_usable_size(old) : 0;
-	void *p;
-
-	(void)ud;
-	if (n > was && n - was > ALLOC_CAP - allocated)
-		return NULL;
-	p = realloc(old, n ? n : 1);
-	if (p)
-		allocated = allocated - was + malloc_usable_size(p);
-	return p;
-}
-
-static void cap_free(void *p, void *ud)
-{
-	(void)ud;
-	if (p)
-		allocated -= malloc_usable_size(p);
-	free(p);
-}
-
-static size_t cap_usable(void *p, void *ud)
-{
-	(void)ud;
-	return malloc_usable_size(p);
-}
-
-static const rkv_allocator capped = {cap_malloc, cap_realloc, cap_free, NULL,
-				     cap_usable};
-
 static void run(const uint8_t *data, size_t size, uint8_t settings,
 		enum fuzz_split mode, uint64_t seed, host *h)
 {
@@ -135,7 +83,7 @@ static void run(const uint8_t *data, size_t size, uint8_t settings,
 	rkv_callbacks_set_clock(cbs, h_clock);
 	FUZZ_CHECK(rkv_options_new(&opts) == 0);
 	rkv_options_set_seed(opts, 42);
-	FUZZ_CHECK(rkv_options_set_allocator(opts, &capped) == 0);
+	FUZZ_CHECK(fuzz_use_capped_allocator(opts) == 0);
 	/* SETRANGE/APPEND can build values up to proto-max-bulk-len: keep
 	 * that at its 1 MB minimum so an input cannot ask for 512 MB. */
 	FUZZ_CHECK(rkv_options_set_proto_max_bulk_len(opts, 1 << 20) == 0);

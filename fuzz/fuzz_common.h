@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
+
+#include "rkv.h"
 
 /* The libFuzzer entry point, also called by driver.c. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -32,10 +35,10 @@ static inline _Noreturn void fuzz_fail(const char *what, const char *file,
 }
 
 /* An invariant; never compiled out (unlike assert). */
-#define FUZZ_CHECK(cond)                                             \
-	do {                                                         \
-		if (!(cond))                                         \
-			fuzz_fail(#cond, __FILE__, __LINE__);        \
+#define FUZZ_CHECK(cond)                                                       \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			fuzz_fail(#cond, __FILE__, __LINE__);                  \
 	} while (0)
 
 /* ---------------------------------------------------------------------- */
@@ -189,9 +192,10 @@ static inline void fuzz_log_expect_equal(const fuzz_log *want,
 		return;
 	while (i < n && want->p[i] == got->p[i])
 		i++;
-	fprintf(stderr,
-		"fuzz: DIFFERENTIAL MISMATCH: %s and %s differ at log byte %zu\n",
-		want_name, got_name, i);
+	fprintf(
+	    stderr,
+	    "fuzz: DIFFERENTIAL MISMATCH: %s and %s differ at log byte %zu\n",
+	    want_name, got_name, i);
 	fuzz_log_dump(want_name, want, i);
 	fuzz_log_dump(got_name, got, i);
 	fflush(stderr);
@@ -240,9 +244,9 @@ static inline uint64_t fuzz_rand(uint64_t *state)
 }
 
 enum fuzz_split {
-	FUZZ_WHOLE, /* everything in one piece */
-	FUZZ_SMALL, /* pieces of 0..16 bytes */
-	FUZZ_MIXED, /* pieces of 0..1024 bytes, mostly small */
+	FUZZ_WHOLE,   /* everything in one piece */
+	FUZZ_SMALL,   /* pieces of 0..16 bytes */
+	FUZZ_MIXED,   /* pieces of 0..1024 bytes, mostly small */
 	FUZZ_BYTEWISE /* one byte at a time */
 };
 
@@ -317,6 +321,64 @@ static inline size_t fuzz_chunk_next(fuzz_chunker *c, size_t left)
 		n = 1;
 	c->last_empty = n == 0;
 	return n < left ? n : left;
+}
+
+/* A capped allocator for node-level harnesses: CONFIG SET can raise
+ * proto-max-bulk-len or databases, so an input could ask for gigabytes;
+ * past the cap allocations fail and the library must answer "out of
+ * memory" instead. */
+#define FUZZ_ALLOC_CAP (256u << 20)
+
+static size_t fuzz_allocated;
+
+static inline void *fuzz_cap_malloc(size_t n, void *ud)
+{
+	void *p;
+
+	(void)ud;
+	if (n > FUZZ_ALLOC_CAP - fuzz_allocated)
+		return NULL;
+	p = malloc(n ? n : 1);
+	if (p)
+		fuzz_allocated += malloc_usable_size(p);
+	return p;
+}
+
+static inline void *fuzz_cap_realloc(void *old, size_t n, void *ud)
+{
+	size_t was = old ? malloc_usable_size(old) : 0;
+	void *p;
+
+	(void)ud;
+	if (n > was && n - was > FUZZ_ALLOC_CAP - fuzz_allocated)
+		return NULL;
+	p = realloc(old, n ? n : 1);
+	if (p)
+		fuzz_allocated = fuzz_allocated - was + malloc_usable_size(p);
+	return p;
+}
+
+static inline void fuzz_cap_free(void *p, void *ud)
+{
+	(void)ud;
+	if (p)
+		fuzz_allocated -= malloc_usable_size(p);
+	free(p);
+}
+
+static inline size_t fuzz_cap_usable(void *p, void *ud)
+{
+	(void)ud;
+	return malloc_usable_size(p);
+}
+
+/* Set the capped allocator on opts. */
+static inline int fuzz_use_capped_allocator(rkv_options *opts)
+{
+	rkv_allocator a = {fuzz_cap_malloc, fuzz_cap_realloc, fuzz_cap_free,
+			   NULL, fuzz_cap_usable};
+
+	return rkv_options_set_allocator(opts, &a);
 }
 
 #endif
