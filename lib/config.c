@@ -1141,6 +1141,21 @@ static int parse_special(rkv_node *node, const cfg_def *d, char *const *argv,
 		}
 		if (argc == 1 && argv[0][0] == '\0')
 			argc = 0;
+		/* The addresses are kept (and rewritten) space-separated, as
+		 * Redis keeps them: one that is empty or holds a space or a
+		 * control byte could not be read back, and names no address. */
+		for (size_t i = 0; i < argc; i++) {
+			bool ok = argv[i][0] != '\0';
+
+			for (const char *p = argv[i]; *p; p++)
+				if ((unsigned char)*p <= ' ' ||
+				    (unsigned char)*p == 0x7f)
+					ok = false;
+			if (!ok) {
+				seterr(err, errlen, "Invalid bind address");
+				return RKV_ERR_INVALID;
+			}
+		}
 		pd->text = join_args(node, argv, argc);
 		return pd->text ? 0 : RKV_ERR_NOMEM;
 	case S_OOMVALS: {
