@@ -776,6 +776,66 @@ typedef int (*rkv_write_cb)(const uint8_t *data, size_t len, void *ud);
  * returned a negative value: the save stopped there); RKV_ERR_NOMEM. */
 RKV_API int rkv_node_save(rkv_node *node, rkv_write_cb cb, void *ud);
 
+/* RDB files the node writes itself: BGSAVE, the `save <seconds> <changes>`
+ * points, SAVE and FLUSHALL's save when no SAVE callback is set, and
+ * rkv_node_save_rdb(). The host owns the files, through three callbacks:
+ *
+ * open: start a new file (a temporary one: the real one must stay intact
+ *   until close says the new one is complete); store the host's handle for
+ *   it in *file. Returns 0, or a negative value with a reason in
+ *   err[0..errlen) (BGSAVE then fails and logs it).
+ * write: rkv_write_cb, called with the handle as ud: the next chunk (about
+ *   RKV_SAVE_CHUNK bytes; BGSAVE hands them over while the node serves).
+ * close: ok non-zero: the file is complete; flush it to disk and rename it over
+ *   the RDB file; return 0, or a negative value with a reason in err. ok
+ *   0: the save was abandoned (a write failed, out of memory,
+ *   FLUSHALL, the node is being freed): discard the temporary file; the
+ *   return value is ignored.
+ *
+ * The callbacks must not call into the node. */
+typedef int (*rkv_rdb_open_cb)(rkv_node *node, void **file, char *err,
+			       size_t errlen, void *user_data);
+
+/* See rkv_rdb_open_cb. */
+typedef int (*rkv_rdb_close_cb)(rkv_node *node, void *file, int ok,
+				char *err, size_t errlen, void *user_data);
+
+/* Set the RDB file callbacks (all three, or all NULL for none). Without them
+ * BGSAVE replies an error and save points never fire. */
+RKV_API void rkv_callbacks_set_rdb_file(rkv_callbacks *cbs,
+					rkv_rdb_open_cb open,
+					rkv_write_cb write,
+					rkv_rdb_close_cb close);
+
+/* Save the keyspace synchronously into a file of the RDB file callbacks
+ * (open, write every chunk, close), as SAVE does without a SAVE callback.
+ * Logs "DB saved on disk" or the failure. Returns 0; RKV_ERR_INVALID (node
+ * NULL); RKV_ERR_STATE (no RDB file callbacks); RKV_ERR_CALLBACK (a callback
+ * failed; its reason is in err[0..errlen)); RKV_ERR_NOMEM. */
+RKV_API int rkv_node_save_rdb(rkv_node *node, char *err, size_t errlen);
+
+/* Start a background save, as BGSAVE does: the keyspace as it is now is
+ * written, in slices, into a file of the RDB file callbacks while the node
+ * keeps serving (no fork: writes to keys not yet written copy the old value
+ * first). rkv_node_background() and rkv_node_tick() advance it. Logs
+ * "Background saving started". Returns 0; RKV_ERR_INVALID (node NULL);
+ * RKV_ERR_STATE (a background save is in progress, or no RDB file
+ * callbacks); RKV_ERR_CALLBACK (open failed: reason in err);
+ * RKV_ERR_NOMEM. */
+RKV_API int rkv_node_bgsave(rkv_node *node, char *err, size_t errlen);
+
+/* Work the background save (and, later, replicas' full syncs) forward by
+ * about `budget` keys, handing finished chunks to the write callback; when
+ * the file is complete, close it. A host calls this from its event loop
+ * between batches (each call's cost is bounded by budget: 1000 keys of
+ * small strings take well under a millisecond). rkv_node_tick() also does
+ * one step. Returns 1 while background work remains, 0 when there is none,
+ * RKV_ERR_INVALID for a NULL node. */
+RKV_API int rkv_node_background(rkv_node *node, size_t budget);
+
+/* 1 while a background save is in progress, else 0. */
+RKV_API int rkv_node_bgsave_in_progress(const rkv_node *node);
+
 /* Changes to the keyspace since the last successful save (or since the
  * node started): what `save <seconds> <changes>` points compare with.
  * Returns 0 for a NULL node. */

@@ -46,6 +46,7 @@ void rkv_cmd_flushall(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	rkv_keyspace_flush(&c->node->ks, -1);
 	rkv_signal_db_done(c->node, -1);
 	rkv_propagate(c->node, c->db, argc, argv);
+	rkv_persist_flushall(c->node);
 	rkv_reply_ok(c);
 }
 

@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "persist.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------------- */
@@ -507,24 +508,34 @@ static void section_memory(info_ctx *x)
 static void section_persistence(info_ctx *x)
 {
 	rkv_node *node = x->node;
+	const struct rkv_bgsave *b = node->bgsave;
 
 	kv(x, "loading", "%d", 0);
 	kv(x, "async_loading", "%d", 0);
-	kv(x, "current_cow_peak", "%d", 0);
-	kv(x, "current_cow_size", "%d", 0);
+	/* Without fork there is no copy-on-write: the cow fields report what
+	 * takes its place, the memory the snapshots hold (old values copied
+	 * before a change, the writer's buffers). */
+	kv(x, "current_cow_peak", "%zu", b ? b->peak : 0);
+	kv(x, "current_cow_size", "%zu", rkv_snapshot_memory_total(&node->ks));
 	kv(x, "current_cow_size_age", "%d", 0);
-	kv(x, "current_fork_perc", "%s", "0.00");
-	kv(x, "current_save_keys_processed", "%d", 0);
-	kv(x, "current_save_keys_total", "%d", 0);
+	kv(x, "current_fork_perc", "%.2f",
+	   b && b->keys_total ? 100.0 * (double)rkv_snapshot_keys(b->snap) /
+				    (double)b->keys_total
+			      : 0.0);
+	kv(x, "current_save_keys_processed", "%llu",
+	   b ? rkv_snapshot_keys(b->snap) : 0);
+	kv(x, "current_save_keys_total", "%llu", b ? b->keys_total : 0);
 	kv(x, "rdb_changes_since_last_save", "%lld", node->dirty);
-	kv(x, "rdb_bgsave_in_progress", "%d", 0);
+	kv(x, "rdb_bgsave_in_progress", "%d", b != NULL);
 	/* The start time until something is saved, as Redis. */
 	kv(x, "rdb_last_save_time", "%lld", (long long)node->lastsave_s);
-	kv(x, "rdb_last_bgsave_status", "%s", "ok");
-	kv(x, "rdb_last_bgsave_time_sec", "%d", -1);
-	kv(x, "rdb_current_bgsave_time_sec", "%d", -1);
+	kv(x, "rdb_last_bgsave_status", "%s", node->bgsave_failed ? "err" : "ok");
+	kv(x, "rdb_last_bgsave_time_sec", "%lld", node->bgsave_last_secs);
+	kv(x, "rdb_current_bgsave_time_sec", "%lld",
+	   b ? (long long)((rkv_node_now_us(node) - b->start_us) / 1000000)
+	     : -1LL);
 	kv(x, "rdb_saves", "%lld", node->rdb_saves);
-	kv(x, "rdb_last_cow_size", "%d", 0);
+	kv(x, "rdb_last_cow_size", "%zu", node->bgsave_last_peak);
 	kv(x, "rdb_last_load_keys_expired", "%llu", node->load_keys_expired);
 	kv(x, "rdb_last_load_keys_loaded", "%llu", node->load_keys_loaded);
 	kv(x, "aof_enabled", "%d", 0);

@@ -333,6 +333,7 @@ static const rkv_subcommand slowlog_sub[] = {
 static const rkv_command command_table[] = {
     {"append", 3, W | D, 1, 1, 1, rkv_cmd_append},
     {"auth", -2, NA | NM | F, 0, 0, 0, rkv_cmd_auth},
+    {"bgsave", -1, A, 0, 0, 0, rkv_cmd_bgsave},
     {"client", -2, 0, 0, 0, 0, rkv_cmd_client, SUBS(client_sub)},
     {"command", -1, 0, 0, 0, 0, rkv_cmd_command, SUBS(command_sub)},
     {"config", -2, A, 0, 0, 0, rkv_cmd_config, SUBS(config_sub)},
@@ -614,6 +615,22 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		rkv_resp_add_errorf(&c->obuf,
 				    "-OOM command not allowed when used memory "
 				    "> 'maxmemory'.");
+		node->stats.error_replies++;
+		reject(c);
+		return;
+	}
+	if (node->bgsave_failed &&
+	    ((cmd->flags & RKV_CMD_WRITE) || cmd->proc == rkv_cmd_ping) &&
+	    rkv_persist_deny_writes(node)) {
+		rkv_resp_add_errorf(
+		    &c->obuf,
+		    "-MISCONF Redis is configured to save RDB snapshots, but "
+		    "it's currently unable to persist to disk. Commands that "
+		    "may modify the data set are disabled, because this "
+		    "instance is configured to report errors during writes if "
+		    "RDB snapshotting fails (stop-writes-on-bgsave-error "
+		    "option). Please check the Redis logs for details about "
+		    "the RDB error.");
 		node->stats.error_replies++;
 		reject(c);
 		return;

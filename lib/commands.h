@@ -197,9 +197,27 @@ void rkv_cmd_debug(rkv_conn *, size_t, const rkv_slice *);
 /* persist.c */
 void rkv_cmd_save(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_lastsave(rkv_conn *, size_t, const rkv_slice *);
+void rkv_cmd_bgsave(rkv_conn *, size_t, const rkv_slice *);
 /* DEBUG RELOAD: save the keyspace in memory and load it back. Returns 0 or
  * an RKV_ERR_* code with the reason in err. */
 int rkv_node_reload(rkv_node *node, char *err, size_t errlen);
+
+/* persist.c. Once per tick: the save points, a scheduled BGSAVE and one
+ * step of the one in progress (Redis's serverCron part). */
+void rkv_persist_cron(rkv_node *node);
+
+/* Stop the background save in progress, if any, discarding its file
+ * (node freed, FLUSHALL). */
+void rkv_bgsave_abort(rkv_node *node);
+
+/* True when writes (and PING) must be refused with MISCONF: the last
+ * background save failed, save points are set and
+ * stop-writes-on-bgsave-error is yes (Redis's writeCommandsDeniedByDiskError). */
+bool rkv_persist_deny_writes(rkv_node *node);
+
+/* FLUSHALL's persistence, as Redis 7.0's: stop the background save and,
+ * when save points are set, save the (now empty) keyspace. */
+void rkv_persist_flushall(rkv_node *node);
 void rkv_cmd_lcs(rkv_conn *, size_t, const rkv_slice *);
 
 void rkv_cmd_auth(rkv_conn *, size_t, const rkv_slice *);

@@ -136,7 +136,7 @@ static const cfg_def defs[] = {
     B("rdbcompression", NULL, AP, 0, "yes"),
     B("rdb-del-sync-files", NULL, AC, 0, "no"),
     B("activerehashing", NULL, AC, 0, "yes"),
-    B("stop-writes-on-bgsave-error", NULL, AC, 0, "yes"),
+    B("stop-writes-on-bgsave-error", NULL, AP, 0, "yes"),
     B("set-proc-title", NULL, AC, IM, "yes"),
     B("dynamic-hz", NULL, AC, 0, "yes"),
     B("lazyfree-lazy-eviction", NULL, AC, 0, "no"),

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "commands.h"
 #include "config.h"
 
 /* ---------------------------------------------------------------------- */
@@ -73,6 +74,16 @@ void rkv_callbacks_set_clock(rkv_callbacks *cbs, rkv_clock_cb cb)
 void rkv_callbacks_set_save(rkv_callbacks *cbs, rkv_save_cb cb)
 {
 	cbs->save = cb;
+}
+
+void rkv_callbacks_set_rdb_file(rkv_callbacks *cbs, rkv_rdb_open_cb open,
+				rkv_write_cb write, rkv_rdb_close_cb close)
+{
+	bool all = open && write && close;
+
+	cbs->rdb_open = all ? open : NULL;
+	cbs->rdb_write = all ? write : NULL;
+	cbs->rdb_close = all ? close : NULL;
 }
 
 void rkv_callbacks_set_config_rewrite(rkv_callbacks *cbs,
@@ -246,6 +257,7 @@ int rkv_node_new(rkv_node **out, const rkv_callbacks *cbs,
 	rkv_rand_hex(&node->rng, node->replid, 20);
 	node->start_ms = rkv_node_now_us(node) / 1000;
 	node->lastsave_s = node->start_ms / 1000;
+	node->bgsave_last_secs = -1;
 	*out = node;
 	return 0;
 }
@@ -293,6 +305,7 @@ void rkv_node_free(rkv_node *node)
 {
 	if (!node)
 		return;
+	rkv_bgsave_abort(node);
 	rkv_conn_free(node->host_conn);
 	while (node->conns)
 		rkv_conn_free(node->conns);
@@ -360,6 +373,7 @@ int rkv_node_tick(rkv_node *node, int64_t now_ms)
 					   ACTIVE_EXPIRE_BUDGET);
 	rkv_keyspace_upkeep(&node->ks, REHASH_STEPS_PER_TICK);
 	clients_cron(node);
+	rkv_persist_cron(node);
 	rkv_node_flush_pending(node);
 	return 0;
 }

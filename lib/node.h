@@ -32,6 +32,9 @@ struct rkv_callbacks {
 	rkv_config_rewrite_cb config_rewrite;
 	rkv_info_cb info;
 	rkv_save_cb save;
+	rkv_rdb_open_cb rdb_open; /* RDB files (BGSAVE, save points) */
+	rkv_write_cb rdb_write;
+	rkv_rdb_close_cb rdb_close;
 };
 
 struct rkv_options {
@@ -109,6 +112,12 @@ struct rkv_node {
 	/* persist.c: LASTSAVE and INFO persistence. */
 	int64_t lastsave_s; /* last successful save (Unix seconds) */
 	long long rdb_saves;
+	struct rkv_bgsave *bgsave;  /* the background save in progress */
+	bool bgsave_scheduled;	    /* BGSAVE SCHEDULE / in EXEC: start soon */
+	bool bgsave_failed;	    /* rdb_last_bgsave_status:err (MISCONF) */
+	int64_t bgsave_try_s;	    /* last start (the 5 s retry delay) */
+	long long bgsave_last_secs; /* rdb_last_bgsave_time_sec, -1: none */
+	size_t bgsave_last_peak;    /* rdb_last_cow_size: snapshot memory */
 	unsigned long long load_keys_loaded, load_keys_expired;
 	long long propagated; /* commands through rkv_propagate() */
 	struct rkv_settings set;

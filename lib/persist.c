@@ -1,7 +1,8 @@
 /* Persistence: the whole keyspace saved synchronously as RDB bytes handed to
- * the host in chunks (rkv_node_save), a chunked loader that swaps a new
- * keyspace in atomically (rkv_loader), and the SAVE, LASTSAVE and DEBUG
- * RELOAD commands. BGSAVE's point-in-time snapshot is lib/snapshot's. */
+ * the host in chunks (rkv_node_save), BGSAVE on lib/snapshot's point-in-time
+ * snapshot worked forward in slices, the `save` points, a chunked loader
+ * that swaps a new keyspace in atomically (rkv_loader), and the SAVE,
+ * BGSAVE, LASTSAVE and DEBUG RELOAD commands. */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,9 @@
 #include "node.h"
 #include "rdb.h"
 #include "rkv.h"
+#include "persist.h"
+#include "snapshot.h"
+#include "util.h"
 
 /* ---- Save ---- */
 
@@ -58,6 +62,24 @@ static bool config_yes(rkv_node *node, const char *name)
 	       strcmp(v, "yes") == 0;
 }
 
+/* The header's AUX fields for a file written now. */
+static void fill_aux(rkv_node *node, rkv_rdb_aux *aux, int64_t now_s)
+{
+	memset(aux, 0, sizeof(*aux));
+	aux->ctime = now_s;
+	aux->used_mem = (long long)node->mem.used;
+}
+
+/* A successful save of everything up to `dirty_before` changes ago. */
+static void saved(rkv_node *node, long long dirty_before, int64_t now_s)
+{
+	node->dirty = node->dirty > dirty_before ? node->dirty - dirty_before
+						 : 0;
+	node->lastsave_s = now_s;
+	/* Redis's rdbSave() clears a failed BGSAVE's status too. */
+	node->bgsave_failed = false;
+}
+
 int rkv_node_save(rkv_node *node, rkv_write_cb cb, void *ud)
 {
 	rkv_rdb_writer w;
@@ -71,9 +93,7 @@ int rkv_node_save(rkv_node *node, rkv_write_cb cb, void *ud)
 		return RKV_ERR_INVALID;
 	ks = &node->ks;
 	now_s = rkv_node_now_us(node) / 1000000;
-	memset(&aux, 0, sizeof(aux));
-	aux.ctime = now_s;
-	aux.used_mem = (long long)node->mem.used;
+	fill_aux(node, &aux, now_s);
 	rkv_buf_init(&out, rkv_node_alloc(node));
 	s = (struct save_ctx){node, &w, &out, cb, ud, 0, 0};
 	save_check(&s,
@@ -95,9 +115,7 @@ int rkv_node_save(rkv_node *node, rkv_write_cb cb, void *ud)
 	rkv_buf_free(&out);
 	if (s.err)
 		return s.err;
-	node->dirty = 0;
-	node->lastsave_s = now_s;
-	node->rdb_saves++;
+	saved(node, node->dirty, now_s);
 	return 0;
 }
 
@@ -109,6 +127,345 @@ long long rkv_node_dirty(rkv_node *node)
 int64_t rkv_node_lastsave(rkv_node *node)
 {
 	return node ? node->lastsave_s : 0;
+}
+
+/* ---- RDB files through the host's callbacks ---- */
+
+static bool has_rdb_file(const rkv_node *node)
+{
+	return node->cb.rdb_open != NULL;
+}
+
+struct file_ctx {
+	rkv_write_cb write;
+	void *file;
+};
+
+static int file_write(const uint8_t *data, size_t len, void *ud)
+{
+	struct file_ctx *f = ud;
+
+	return f->write(data, len, f->file);
+}
+
+int rkv_node_save_rdb(rkv_node *node, char *err, size_t errlen)
+{
+	char why[256] = "";
+	void *file = NULL;
+	int rc;
+
+	if (!node)
+		return RKV_ERR_INVALID;
+	if (!has_rdb_file(node)) {
+		snprintf(err, errlen, "no RDB file callbacks");
+		return RKV_ERR_STATE;
+	}
+	if (node->cb.rdb_open(node, &file, why, sizeof(why),
+			      node->user_data) < 0) {
+		snprintf(err, errlen, "%s", why[0] ? why : "open failed");
+		rkv_node_logf(node, RKV_LOG_WARNING,
+			      "Failed opening the RDB file for saving: %s",
+			      err);
+		return RKV_ERR_CALLBACK;
+	}
+	rc = rkv_node_save(node, file_write,
+			   &(struct file_ctx){node->cb.rdb_write, file});
+	if (rc < 0) {
+		node->cb.rdb_close(node, file, 0, why, sizeof(why),
+				   node->user_data);
+		snprintf(err, errlen, "%s",
+			 rc == RKV_ERR_CALLBACK ? "write failed"
+						: rkv_strerror(rc));
+	} else if (node->cb.rdb_close(node, file, 1, why, sizeof(why),
+				      node->user_data) < 0) {
+		rc = RKV_ERR_CALLBACK;
+		snprintf(err, errlen, "%s", why[0] ? why : "close failed");
+	}
+	if (rc < 0) {
+		rkv_node_logf(node, RKV_LOG_WARNING,
+			      "Write error saving DB on disk: %s", err);
+		return rc;
+	}
+	rkv_node_logf(node, RKV_LOG_NOTICE, "DB saved on disk");
+	return 0;
+}
+
+/* ---- BGSAVE ---- */
+
+/* Keys a tick works forward when the host does not call
+ * rkv_node_background() (at hz 10: 10,000 keys a second). */
+#define BGSAVE_TICK_BUDGET 1000
+/* Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failure, save points and a
+ * scheduled BGSAVE wait this long (seconds). */
+#define BGSAVE_RETRY_DELAY 5
+
+static void bgsave_free(rkv_node *node)
+{
+	struct rkv_bgsave *b = node->bgsave;
+
+	rkv_snapshot_free(b->snap);
+	rkv_buf_free(&b->out);
+	rkv_free(rkv_node_alloc(node), b);
+	node->bgsave = NULL;
+}
+
+static bool config_yes(rkv_node *node, const char *name);
+
+int rkv_node_bgsave(rkv_node *node, char *err, size_t errlen)
+{
+	struct rkv_bgsave *b;
+	rkv_rdb_aux aux;
+	char why[256] = "";
+	int64_t now_us;
+
+	if (!node)
+		return RKV_ERR_INVALID;
+	if (node->bgsave) {
+		snprintf(err, errlen, "Background save already in progress");
+		return RKV_ERR_STATE;
+	}
+	if (!has_rdb_file(node)) {
+		snprintf(err, errlen, "no RDB file callbacks");
+		return RKV_ERR_STATE;
+	}
+	now_us = rkv_node_now_us(node);
+	node->bgsave_try_s = now_us / 1000000;
+	b = rkv_malloc(rkv_node_alloc(node), sizeof(*b));
+	if (!b)
+		goto nomem;
+	memset(b, 0, sizeof(*b));
+	rkv_buf_init(&b->out, rkv_node_alloc(node));
+	fill_aux(node, &aux, now_us / 1000000);
+	b->snap = rkv_snapshot_begin(&node->ks, now_us / 1000,
+				     config_yes(node, "rdbcompression"),
+				     config_yes(node, "rdbchecksum"), &aux);
+	if (!b->snap) {
+		rkv_free(rkv_node_alloc(node), b);
+		goto nomem;
+	}
+	if (node->cb.rdb_open(node, &b->file, why, sizeof(why),
+			      node->user_data) < 0) {
+		node->bgsave = b;
+		bgsave_free(node);
+		node->bgsave_failed = true;
+		snprintf(err, errlen, "%s", why[0] ? why : "open failed");
+		rkv_node_logf(node, RKV_LOG_WARNING,
+			      "Can't save in background: %s", err);
+		return RKV_ERR_CALLBACK;
+	}
+	b->start_us = now_us;
+	b->dirty_before = node->dirty;
+	for (int db = 0; db < node->ks.ndb; db++)
+		b->keys_total += rkv_keyspace_size(&node->ks, db);
+	node->bgsave = b;
+	node->bgsave_scheduled = false;
+	node->rdb_saves++; /* counted when it starts, as Redis counts forks */
+	rkv_node_logf(node, RKV_LOG_NOTICE, "Background saving started");
+	return 0;
+nomem:
+	node->bgsave_failed = true;
+	snprintf(err, errlen, "%s", rkv_strerror(RKV_ERR_NOMEM));
+	rkv_node_logf(node, RKV_LOG_WARNING, "Can't save in background: %s",
+		      err);
+	return RKV_ERR_NOMEM;
+}
+
+/* The background save is over: the file is closed (kept when ok) and the
+ * outcome recorded as Redis's backgroundSaveDoneHandler() records it. */
+static void bgsave_done(rkv_node *node, bool ok, const char *reason)
+{
+	struct rkv_bgsave *b = node->bgsave;
+	int64_t now_us = rkv_node_now_us(node);
+	char why[256] = "";
+
+	if (ok && node->cb.rdb_close(node, b->file, 1, why, sizeof(why),
+				     node->user_data) < 0) {
+		ok = false;
+		reason = why[0] ? why : "close failed";
+	} else if (!ok) {
+		node->cb.rdb_close(node, b->file, 0, why, sizeof(why),
+				   node->user_data);
+	}
+	node->bgsave_last_secs = (now_us - b->start_us) / 1000000;
+	node->bgsave_last_peak = b->peak;
+	if (ok) {
+		saved(node, b->dirty_before, now_us / 1000000);
+		rkv_node_logf(node, RKV_LOG_NOTICE, "DB saved on disk");
+		rkv_node_logf(node, RKV_LOG_NOTICE,
+			      "Background saving terminated with success");
+	} else {
+		node->bgsave_failed = true;
+		rkv_node_logf(node, RKV_LOG_WARNING,
+			      "Write error saving DB on disk: %s", reason);
+		rkv_node_logf(node, RKV_LOG_WARNING, "Background saving error");
+	}
+	bgsave_free(node);
+}
+
+/* One slice: returns true while the save goes on. */
+static bool bgsave_step(rkv_node *node, size_t budget)
+{
+	struct rkv_bgsave *b = node->bgsave;
+	int rc = rkv_snapshot_next(b->snap, &b->out, budget ? budget : 1);
+	size_t mem = rkv_snapshot_memory(b->snap) + b->out.cap;
+
+	if (mem > b->peak)
+		b->peak = mem;
+	if (rc >= 0 && b->out.oom)
+		rc = RKV_ERR_NOMEM;
+	if (rc >= 0 && b->out.len > 0 &&
+	    (rc == 1 || b->out.len >= RKV_SAVE_CHUNK)) {
+		if (node->cb.rdb_write((const uint8_t *)rkv_buf_head(&b->out),
+				       b->out.len, b->file) < 0) {
+			bgsave_done(node, false, "write failed");
+			return false;
+		}
+		rkv_buf_consume(&b->out, b->out.len);
+	}
+	if (rc < 0) {
+		bgsave_done(node, false, rkv_strerror(rc));
+		return false;
+	}
+	if (rc == 1) {
+		bgsave_done(node, true, NULL);
+		return false;
+	}
+	return true;
+}
+
+int rkv_node_background(rkv_node *node, size_t budget)
+{
+	if (!node)
+		return RKV_ERR_INVALID;
+	if (!node->bgsave)
+		return 0;
+	return bgsave_step(node, budget) ? 1 : 0;
+}
+
+int rkv_node_bgsave_in_progress(const rkv_node *node)
+{
+	return node && node->bgsave ? 1 : 0;
+}
+
+void rkv_bgsave_abort(rkv_node *node)
+{
+	if (!node->bgsave)
+		return;
+	rkv_node_logf(node, RKV_LOG_NOTICE,
+		      "Background saving stopped before it completed");
+	node->cb.rdb_close(node, node->bgsave->file, 0, NULL, 0,
+			   node->user_data);
+	bgsave_free(node);
+}
+
+/* The `save` directive's points into pts[i] = {seconds, changes}. */
+static int save_points(rkv_node *node, long long pts[][2], int max)
+{
+	char v[512];
+	const char *p = v;
+	int n = 0;
+
+	if (rkv_node_config_get(node, "save", v, sizeof(v)) < 0)
+		return 0;
+	while (n < max) {
+		long long w[2];
+
+		for (int k = 0; k < 2; k++) {
+			const char *start;
+
+			while (*p == ' ')
+				p++;
+			start = p;
+			while (*p && *p != ' ')
+				p++;
+			if (p == start ||
+			    !rkv_string2ll(start, (size_t)(p - start), &w[k]))
+				return n;
+		}
+		pts[n][0] = w[0];
+		pts[n][1] = w[1];
+		n++;
+	}
+	return n;
+}
+
+void rkv_persist_cron(rkv_node *node)
+{
+	long long pts[16][2];
+	int64_t now_s;
+	bool may_try;
+	char err[256];
+	int n;
+
+	if (node->bgsave) {
+		bgsave_step(node, BGSAVE_TICK_BUDGET);
+		return;
+	}
+	if (!has_rdb_file(node))
+		return;
+	now_s = rkv_node_now_us(node) / 1000000;
+	may_try = !node->bgsave_failed ||
+		  now_s - node->bgsave_try_s > BGSAVE_RETRY_DELAY;
+	if (!may_try)
+		return;
+	if (node->bgsave_scheduled) {
+		rkv_node_bgsave(node, err, sizeof(err));
+		return;
+	}
+	n = save_points(node, pts, 16);
+	for (int i = 0; i < n; i++) {
+		if (node->dirty < pts[i][1] ||
+		    now_s - node->lastsave_s <= pts[i][0])
+			continue;
+		rkv_node_logf(node, RKV_LOG_NOTICE,
+			      "%lld changes in %lld seconds. Saving...",
+			      pts[i][1], pts[i][0]);
+		rkv_node_bgsave(node, err, sizeof(err));
+		return;
+	}
+}
+
+bool rkv_persist_deny_writes(rkv_node *node)
+{
+	long long pts[1][2];
+
+	return node->bgsave_failed &&
+	       config_yes(node, "stop-writes-on-bgsave-error") &&
+	       save_points(node, pts, 1) > 0;
+}
+
+/* SAVE's work: the host's SAVE callback, else the RDB file callbacks.
+ * Returns 0 or -1 (logged). */
+static int save_now(rkv_node *node)
+{
+	char err[256] = "";
+
+	if (node->cb.save) {
+		if (node->cb.save(node, err, sizeof(err), node->user_data) <
+		    0) {
+			rkv_node_logf(node, RKV_LOG_WARNING,
+				      "Failed saving the DB: %s",
+				      err[0] ? err : "unknown error");
+			return -1;
+		}
+		node->bgsave_failed = false;
+		rkv_node_logf(node, RKV_LOG_NOTICE, "DB saved on disk");
+		return 0;
+	}
+	if (has_rdb_file(node))
+		return rkv_node_save_rdb(node, err, sizeof(err)) < 0 ? -1 : 0;
+	return -1;
+}
+
+void rkv_persist_flushall(rkv_node *node)
+{
+	/* Redis 7.0 counts the FLUSHALL as a change, then saves: no change
+	 * is left unsaved. */
+	long long pts[1][2];
+
+	rkv_bgsave_abort(node);
+	if (save_points(node, pts, 1) > 0)
+		save_now(node);
 }
 
 /* ---- Load ---- */
@@ -264,22 +621,50 @@ void rkv_loader_free(rkv_loader *l)
 
 void rkv_cmd_save(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	rkv_node *node = c->node;
-	char err[256] = "";
-
 	(void)argc;
 	(void)argv;
-	if (!node->cb.save ||
-	    node->cb.save(node, err, sizeof(err), node->user_data) < 0) {
-		if (node->cb.save)
-			rkv_node_logf(node, RKV_LOG_WARNING,
-				      "Failed saving the DB: %s",
-				      err[0] ? err : "unknown error");
+	if (c->node->bgsave) {
+		rkv_resp_add_errorf(rkv_out(c),
+				    "Background save already in progress");
+		return;
+	}
+	if (save_now(c->node) < 0) {
 		rkv_resp_add_error(rkv_out(c), "-ERR", 4);
 		return;
 	}
-	rkv_node_logf(node, RKV_LOG_NOTICE, "DB saved on disk");
+	c->node->rdb_saves++; /* SAVE and BGSAVE count; FLUSHALL's does not */
 	rkv_reply_ok(c);
+}
+
+/* BGSAVE [SCHEDULE], as Redis 7.0's bgsaveCommand(): inside a transaction
+ * the save is scheduled (it starts after EXEC), so that the snapshot never
+ * holds half a transaction. */
+void rkv_cmd_bgsave(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	rkv_node *node = c->node;
+	char err[256] = "";
+
+	if (argc > 1 && (argc != 2 || !rkv_arg_is(&argv[1], "schedule"))) {
+		rkv_reply_syntax_error(c);
+		return;
+	}
+	if (node->bgsave) {
+		rkv_resp_add_errorf(rkv_out(c),
+				    "Background save already in progress");
+	} else if (node->in_exec) {
+		node->bgsave_scheduled = true;
+		rkv_resp_add_status(rkv_out(c), "Background saving scheduled",
+				    27);
+	} else if (!has_rdb_file(node)) {
+		rkv_resp_add_errorf(rkv_out(c),
+				    "Background saving is not available: the "
+				    "host gave no RDB file");
+	} else if (rkv_node_bgsave(node, err, sizeof(err)) == 0) {
+		rkv_resp_add_status(rkv_out(c), "Background saving started",
+				    25);
+	} else {
+		rkv_resp_add_error(rkv_out(c), "-ERR", 4);
+	}
 }
 
 void rkv_cmd_lastsave(rkv_conn *c, size_t argc, const rkv_slice *argv)

@@ -44,6 +44,7 @@ struct rkv_snapshot {
 	size_t *expires; /* of which with a TTL */
 	pend **head, **tail; /* old values per logical db */
 	size_t held;	     /* bytes of pending copies */
+	unsigned long long keys; /* keys written so far */
 };
 
 static inline bool owed(const rkv_keyspace *ks, const rkv_entry *e, int slot)
@@ -258,6 +259,7 @@ static void scan_one(rkv_dict_node *n, void *ud)
 		return;
 	if (c->rc == 0)
 		c->rc = rkv_rdb_write_entry(&s->w, s->ks, c->db, e);
+	s->keys++;
 }
 
 static int write_pending(rkv_snapshot *s, int l, size_t *work, size_t budget)
@@ -271,6 +273,7 @@ static int write_pending(rkv_snapshot *s, int l, size_t *work, size_t budget)
 
 		if (rc < 0)
 			return rc;
+		s->keys++;
 		s->head[l] = p->next;
 		if (!s->head[l])
 			s->tail[l] = NULL;
@@ -351,6 +354,11 @@ int rkv_snapshot_next(rkv_snapshot *snap, rkv_buf *out, size_t budget)
 		return fail(s);
 	s->state = ST_DONE;
 	return 1;
+}
+
+unsigned long long rkv_snapshot_keys(const rkv_snapshot *snap)
+{
+	return snap->keys;
 }
 
 bool rkv_snapshot_done(const rkv_snapshot *snap)

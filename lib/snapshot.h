@@ -43,6 +43,9 @@ rkv_snapshot *rkv_snapshot_begin(rkv_keyspace *ks, int64_t now_ms,
  * failed: free it). */
 int rkv_snapshot_next(rkv_snapshot *snap, rkv_buf *out, size_t budget);
 
+/* Keys written into the file so far. */
+unsigned long long rkv_snapshot_keys(const rkv_snapshot *snap);
+
 /* True once rkv_snapshot_next() has returned 1. */
 bool rkv_snapshot_done(const rkv_snapshot *snap);
 
