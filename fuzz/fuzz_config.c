@@ -35,10 +35,13 @@ static rkv_node *new_node(void)
 	return node;
 }
 
-/* Apply every line of text[0..len) to node, as a config file. */
-static void apply(rkv_node *node, const char *text, size_t len)
+/* Apply every line of text[0..len) to node, as a config file. Returns
+ * false when some line ran out of memory (the capped allocator's limit is
+ * shared by both nodes: a huge `databases` on one can starve the other). */
+static bool apply(rkv_node *node, const char *text, size_t len)
 {
 	size_t off = 0;
+	bool complete = true;
 
 	while (off < len) {
 		const char *nl = memchr(text + off, '\n', len - off);
@@ -51,6 +54,7 @@ static void apply(rkv_node *node, const char *text, size_t len)
 		off += n + (nl != NULL);
 		if (r < 0) {
 			FUZZ_CHECK(r == RKV_ERR_INVALID || r == RKV_ERR_NOMEM);
+			complete = complete && r != RKV_ERR_NOMEM;
 			continue;
 		}
 		if (argc == 0 || argv[0][0] == '#') {
@@ -65,8 +69,10 @@ static void apply(rkv_node *node, const char *text, size_t len)
 			   r == RKV_ERR_INVALID || r == RKV_ERR_NOMEM);
 		if (r == RKV_ERR_INVALID)
 			FUZZ_CHECK(err[0] != '\0');
+		complete = complete && r != RKV_ERR_NOMEM;
 		rkv_config_split_free(argv, argc);
 	}
+	return complete;
 }
 
 /* True if text holds only printable ASCII, tabs and newlines. */
@@ -99,20 +105,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rkv_node *node, *again;
 	char *out = NULL;
 	size_t outlen = 0;
+	bool complete;
 	int r;
 
 	if (size > 8192)
 		return 0;
 	node = new_node();
-	apply(node, (const char *)data, size);
+	complete = apply(node, (const char *)data, size);
 	r = rkv_node_config_rewrite(node, (const char *)data, size, &out,
 				    &outlen);
 	FUZZ_CHECK(r == 0 || r == RKV_ERR_NOMEM || r == RKV_ERR_INVALID);
 	if (r == 0) {
 		FUZZ_CHECK(out[outlen] == '\0');
 		again = new_node();
-		apply(again, out, outlen);
-		if (printable(data, size))
+		complete = apply(again, out, outlen) && complete;
+		if (complete && printable(data, size))
 			expect_same_values(node, again);
 		rkv_node_free(again);
 		rkv_node_config_free_text(node, out);
