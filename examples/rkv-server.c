@@ -311,7 +311,9 @@ struct server {
 	bool shutdown;
 	bool shutdown_cmd; /* asked by SHUTDOWN (the node logged it) */
 	bool shutdown_save, shutdown_nosave; /* SHUTDOWN SAVE / NOSAVE */
-	time_t save_failed_at;		     /* last failed save point */
+	/* The longest event-loop iteration while the current (or last)
+	 * background save ran: INFO rkv_bgsave_loop_max_usec. */
+	int64_t bgsave_loop_max_us;
 };
 
 static int64_t clock_ms(clockid_t id)
@@ -772,6 +774,9 @@ static void on_info(rkv_node *node, const char *section, rkv_info_writer *w,
 			fclose(f);
 		}
 		info_addf(w, "mem_allocator", "libc");
+	} else if (!strcmp(section, "persistence")) {
+		info_addf(w, "rkv_bgsave_loop_max_usec", "%lld",
+			  (long long)srv->bgsave_loop_max_us);
 	} else if (!strcmp(section, "cpu")) {
 		struct rusage self, children, thread;
 
@@ -984,7 +989,6 @@ static void accept_clients(struct server *srv, struct handle *listener)
 }
 
 static void config_refresh(struct server *srv);
-static void persist_cron(struct server *srv);
 
 static void on_timer(struct server *srv)
 {
@@ -999,7 +1003,6 @@ static void on_timer(struct server *srv)
 	if (srv->accept_paused)
 		accept_pause(srv, false);
 	config_refresh(srv);
-	persist_cron(srv);
 }
 
 static void on_signal(struct server *srv)
@@ -1018,83 +1021,117 @@ static void on_signal(struct server *srv)
 /* Persistence: the RDB file <dir>/<dbfilename> (we run inside dir)       */
 /* ---------------------------------------------------------------------- */
 
-struct rdb_out {
+/* An RDB file being written: temp-<pid>.rdb, renamed over <dbfilename>
+ * once complete, as Redis's rdbSave() does. The library opens one at a
+ * time (SAVE, BGSAVE, a save point, FLUSHALL's or the shutdown save). */
+struct rdb_file {
+	struct server *srv;
 	int fd;
-	int err; /* errno of a failed write */
+	char tmp[64];
+	off_t written, synced; /* bytes written; handed to writeback */
+	int err;	       /* errno of a failed write */
 };
 
-static int rdb_write(const uint8_t *data, size_t len, void *ud)
+/* Writeback is started every 4 MB (rdb-save-incremental-fsync, as Redis's
+ * REDIS_AUTOSYNC_BYTES) without waiting for it, so the final fsync, which
+ * the event loop waits for, has little left to do. */
+#define RDB_AUTOSYNC_BYTES (4 << 20)
+
+static int rdb_open(rkv_node *node, void **file, char *err, size_t errlen,
+		    void *user_data)
 {
-	struct rdb_out *o = ud;
+	struct server *srv = user_data;
+	struct rdb_file *f = calloc(1, sizeof(*f));
+	char cwd[PATH_MAX];
 
-	while (len > 0) {
-		ssize_t n = write(o->fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			o->err = n < 0 ? errno : EIO;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
+	(void)node;
+	if (!f) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
 	}
-	return 0;
-}
-
-/* SAVE, as Redis's rdbSave(): temp-<pid>.rdb, fsync, rename over the
- * dbfilename. Synchronous: the event loop waits (BGSAVE comes with the
- * snapshot). Returns 0 or -1 with the reason in err. */
-static int persist_save(struct server *srv, char *err, size_t errlen)
-{
-	char tmp[64], name[PATH_MAX], cwd[PATH_MAX];
-	struct rdb_out o = {-1, 0};
-	int rc;
-
-	snprintf(tmp, sizeof(tmp), "temp-%d.rdb", (int)srv->pid);
-	if (rkv_node_config_get(srv->node, "dbfilename", name, sizeof(name)) <
-	    0)
-		snprintf(name, sizeof(name), "dump.rdb");
-	o.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (o.fd < 0) {
+	f->srv = srv;
+	snprintf(f->tmp, sizeof(f->tmp), "temp-%d.rdb", (int)srv->pid);
+	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (f->fd < 0) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		server_log(srv, RKV_LOG_WARNING,
 			   "Failed opening the temp RDB file %s (in server "
 			   "root dir %s) for saving: %s",
-			   tmp, getcwd(cwd, sizeof(cwd)) ? cwd : "unknown",
-			   strerror(errno));
+			   f->tmp, getcwd(cwd, sizeof(cwd)) ? cwd : "unknown",
+			   err);
+		free(f);
 		return -1;
 	}
-	rc = rkv_node_save(srv->node, rdb_write, &o);
-	if (rc == 0 && fsync(o.fd) < 0)
-		o.err = errno, rc = -1;
-	if (close(o.fd) < 0 && rc == 0)
-		o.err = errno, rc = -1;
-	if (rc < 0) {
-		snprintf(err, errlen, "%s",
-			 o.err ? strerror(o.err) : rkv_strerror(rc));
-		server_log(srv, RKV_LOG_WARNING,
-			   "Write error saving DB on disk: %s", err);
-		unlink(tmp);
-		return -1;
+	*file = f;
+	return 0;
+}
+
+static int rdb_write(const uint8_t *data, size_t len, void *ud)
+{
+	struct rdb_file *f = ud;
+
+	while (len > 0) {
+		ssize_t n = write(f->fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			f->err = n < 0 ? errno : EIO;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+		f->written += n;
 	}
-	if (rename(tmp, name) < 0) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		server_log(srv, RKV_LOG_WARNING,
-			   "Error moving temp DB file %s on the final "
-			   "destination %s (in server root dir %s): %s",
-			   tmp, name,
-			   getcwd(cwd, sizeof(cwd)) ? cwd : "unknown", err);
-		unlink(tmp);
-		return -1;
+	if (f->written - f->synced >= RDB_AUTOSYNC_BYTES) {
+		sync_file_range(f->fd, f->synced, f->written - f->synced,
+				SYNC_FILE_RANGE_WRITE);
+		f->synced = f->written;
 	}
 	return 0;
 }
 
-static int on_save(rkv_node *node, char *err, size_t errlen, void *user_data)
+/* Complete: fsync, rename over dbfilename, fsync the directory. Abandoned:
+ * remove the temp file. */
+static int rdb_close(rkv_node *node, void *file, int ok, char *err,
+		     size_t errlen, void *user_data)
 {
-	(void)node;
-	return persist_save(user_data, err, errlen);
+	struct rdb_file *f = file;
+	struct server *srv = user_data;
+	char name[PATH_MAX], cwd[PATH_MAX];
+	int e = f->err, dir;
+
+	if (ok && !e && fsync(f->fd) < 0)
+		e = errno;
+	if (close(f->fd) < 0 && ok && !e)
+		e = errno;
+	if (!ok || e) {
+		if (e)
+			snprintf(err, errlen, "%s", strerror(e));
+		unlink(f->tmp);
+		free(f);
+		return ok ? -1 : 0;
+	}
+	if (rkv_node_config_get(node, "dbfilename", name, sizeof(name)) < 0)
+		snprintf(name, sizeof(name), "dump.rdb");
+	if (rename(f->tmp, name) < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		server_log(srv, RKV_LOG_WARNING,
+			   "Error moving temp DB file %s on the final "
+			   "destination %s (in server root dir %s): %s",
+			   f->tmp, name,
+			   getcwd(cwd, sizeof(cwd)) ? cwd : "unknown", err);
+		unlink(f->tmp);
+		free(f);
+		return -1;
+	}
+	dir = open(".", O_RDONLY | O_CLOEXEC);
+	if (dir >= 0) {
+		fsync(dir);
+		close(dir);
+	}
+	free(f);
+	return 0;
 }
 
 /* Load the RDB file at start-up if there is one. Returns 0 (loaded or no
@@ -1165,80 +1202,28 @@ static int persist_load(struct server *srv)
 	return 0;
 }
 
-/* The `save` directive's points: "<seconds> <changes> ...", "" for none. */
-static int save_points(struct server *srv, long long pts[][2], int max)
-{
-	char v[512];
-	char *p = v, *end;
-	int n = 0;
-
-	if (rkv_node_config_get(srv->node, "save", v, sizeof(v)) < 0)
-		return 0;
-	while (n < max) {
-		long long s = strtoll(p, &end, 10);
-
-		if (end == p)
-			break;
-		p = end;
-		pts[n][1] = strtoll(p, &end, 10);
-		if (end == p)
-			break;
-		p = end;
-		pts[n++][0] = s;
-	}
-	return n;
-}
-
-/* Redis's serverCron check: a point is reached when at least <changes>
- * writes happened and <seconds> went by since the last save (5 s after a
- * failed try). The save is synchronous for now. */
-static void persist_cron(struct server *srv)
-{
-	long long pts[16][2];
-	int n = save_points(srv, pts, 16);
-	long long dirty = rkv_node_dirty(srv->node);
-	time_t now = time(NULL);
-	char err[256];
-
-	if (n == 0 || dirty == 0)
-		return;
-	if (srv->save_failed_at && now - srv->save_failed_at < 5)
-		return;
-	for (int i = 0; i < n; i++) {
-		if (dirty < pts[i][1] ||
-		    now - rkv_node_lastsave(srv->node) < pts[i][0])
-			continue;
-		server_log(srv, RKV_LOG_NOTICE,
-			   "%lld changes in %lld seconds. Saving...", pts[i][1],
-			   pts[i][0]);
-		if (persist_save(srv, err, sizeof(err)) == 0) {
-			srv->save_failed_at = 0;
-			server_log(srv, RKV_LOG_NOTICE, "DB saved on disk");
-		} else {
-			srv->save_failed_at = now;
-		}
-		return;
-	}
-}
-
 /* At shutdown: save when save points are set (or SHUTDOWN SAVE), unless
- * SHUTDOWN NOSAVE. Returns 0, or -1 when the save failed. */
+ * SHUTDOWN NOSAVE; a background save in progress is stopped first, as Redis
+ * kills its child. Returns 0, or -1 when the save failed. */
 static int persist_shutdown(struct server *srv)
 {
-	long long pts[1][2];
-	char err[256];
+	char v[16], err[256];
 
+	if (rkv_node_bgsave_in_progress(srv->node))
+		server_log(srv, RKV_LOG_WARNING,
+			   "There is a child saving an .rdb. Killing it!");
 	if (srv->shutdown_nosave ||
-	    (!srv->shutdown_save && save_points(srv, pts, 1) == 0))
+	    (!srv->shutdown_save &&
+	     (rkv_node_config_get(srv->node, "save", v, sizeof(v)) < 0 ||
+	      !v[0])))
 		return 0;
 	server_log(srv, RKV_LOG_NOTICE,
 		   "Saving the final RDB snapshot before exiting.");
-	if (persist_save(srv, err, sizeof(err)) < 0) {
+	if (rkv_node_save_rdb(srv->node, err, sizeof(err)) < 0) {
 		server_log(srv, RKV_LOG_WARNING,
 			   "Error trying to save the DB, can't exit.");
 		return -1;
 	}
-	server_log(srv, RKV_LOG_NOTICE, "DB saved on disk");
 	return 0;
 }
 
@@ -1810,7 +1795,7 @@ static int create_node(struct server *srv)
 	if (srv->cfg.configfile)
 		rkv_callbacks_set_config_rewrite(cbs, on_config_rewrite);
 	rkv_callbacks_set_info(cbs, on_info);
-	rkv_callbacks_set_save(cbs, on_save);
+	rkv_callbacks_set_rdb_file(cbs, rdb_open, rdb_write, rdb_close);
 	rc = rkv_options_new(&opts);
 	if (rc == 0) {
 		rkv_options_set_seed(opts, seed);
@@ -1864,13 +1849,30 @@ static int setup_timer(struct server *srv)
 	return watch_fd(srv, &srv->timer);
 }
 
+static int64_t clock_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Keys a background save works forward per event-loop iteration: well
+ * under a millisecond, while an idle loop runs it flat out. */
+#define BGSAVE_STEP_KEYS 1000
+
 /* Returns 0 when shut down by a signal, -1 on a fatal error. */
 static int run(struct server *srv)
 {
 	struct epoll_event evs[MAX_EVENTS];
+	bool was_saving = false;
 
 	while (!srv->shutdown) {
-		int n = epoll_wait(srv->epfd, evs, MAX_EVENTS, -1);
+		/* While a background save runs, poll instead of sleeping and
+		 * do one slice of it per iteration. */
+		bool saving = rkv_node_bgsave_in_progress(srv->node);
+		int n = epoll_wait(srv->epfd, evs, MAX_EVENTS, saving ? 0 : -1);
+		int64_t t0 = saving ? clock_us() : 0;
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -1899,6 +1901,15 @@ static int run(struct server *srv)
 				break;
 			}
 		}
+		if (saving) {
+			int64_t took;
+
+			rkv_node_background(srv->node, BGSAVE_STEP_KEYS);
+			took = clock_us() - t0;
+			if (!was_saving || took > srv->bgsave_loop_max_us)
+				srv->bgsave_loop_max_us = took;
+		}
+		was_saving = saving;
 		/* Outside every rkv call: now clients may be freed. */
 		close_marked_clients(srv);
 	}

@@ -809,7 +809,8 @@ RKV_API void rkv_callbacks_set_rdb_file(rkv_callbacks *cbs,
 
 /* Save the keyspace synchronously into a file of the RDB file callbacks
  * (open, write every chunk, close), as SAVE does without a SAVE callback.
- * Logs "DB saved on disk" or the failure. Returns 0; RKV_ERR_INVALID (node
+ * A background save in progress is stopped first (this file supersedes
+ * it). Logs "DB saved on disk" or the failure. Returns 0; RKV_ERR_INVALID (node
  * NULL); RKV_ERR_STATE (no RDB file callbacks); RKV_ERR_CALLBACK (a callback
  * failed; its reason is in err[0..errlen)); RKV_ERR_NOMEM. */
 RKV_API int rkv_node_save_rdb(rkv_node *node, char *err, size_t errlen);

@@ -160,6 +160,8 @@ int rkv_node_save_rdb(rkv_node *node, char *err, size_t errlen)
 		snprintf(err, errlen, "no RDB file callbacks");
 		return RKV_ERR_STATE;
 	}
+	/* This file supersedes the one a background save is writing. */
+	rkv_bgsave_abort(node);
 	if (node->cb.rdb_open(node, &file, why, sizeof(why),
 			      node->user_data) < 0) {
 		snprintf(err, errlen, "%s", why[0] ? why : "open failed");
