@@ -28,7 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pthread.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -279,7 +281,7 @@ static int parse_args(struct cmdline *cl, int argc, char **argv)
 /* ---------------------------------------------------------------------- */
 
 /* What an epoll event's data.ptr points at. */
-enum handle_kind { H_LISTEN, H_TIMER, H_SIGNAL, H_CLIENT };
+enum handle_kind { H_LISTEN, H_TIMER, H_SIGNAL, H_CLIENT, H_COMMIT };
 
 struct handle {
 	enum handle_kind kind;
@@ -314,6 +316,11 @@ struct server {
 	/* The longest event-loop iteration while the current (or last)
 	 * background save ran: INFO rkv_bgsave_loop_max_usec. */
 	int64_t bgsave_loop_max_us;
+	int64_t bgsave_loop_max_cpu_us; /* the same in the thread's CPU time */
+	/* A background save's file being committed by a thread (fsync and
+	 * rename take milliseconds); the thread signals `committed`. */
+	struct rdb_file *committing;
+	struct handle committed;
 };
 
 static int64_t clock_ms(clockid_t id)
@@ -777,6 +784,8 @@ static void on_info(rkv_node *node, const char *section, rkv_info_writer *w,
 	} else if (!strcmp(section, "persistence")) {
 		info_addf(w, "rkv_bgsave_loop_max_usec", "%lld",
 			  (long long)srv->bgsave_loop_max_us);
+		info_addf(w, "rkv_bgsave_loop_max_cpu_usec", "%lld",
+			  (long long)srv->bgsave_loop_max_cpu_us);
 	} else if (!strcmp(section, "cpu")) {
 		struct rusage self, children, thread;
 
@@ -1022,20 +1031,150 @@ static void on_signal(struct server *srv)
 /* ---------------------------------------------------------------------- */
 
 /* An RDB file being written: temp-<pid>.rdb, renamed over <dbfilename>
- * once complete, as Redis's rdbSave() does. The library opens one at a
- * time (SAVE, BGSAVE, a save point, FLUSHALL's or the shutdown save). */
+ * once complete, as Redis's rdbSave() does. The event loop never waits for
+ * the disk: a writer thread per file takes the chunks from a queue, writes
+ * them, and at the end does the fsync and rename (which take milliseconds
+ * on a large file); only a queue that is full makes the loop wait. */
+struct chunk {
+	struct chunk *next;
+	size_t len;
+	uint8_t data[];
+};
+
+enum file_state { F_WRITING, F_COMMIT, F_DISCARD };
+
 struct rdb_file {
 	struct server *srv;
 	int fd;
 	char tmp[64];
+	char name[PATH_MAX]; /* the dbfilename to rename onto */
+	bool threaded;	     /* has a writer thread (else all is inline) */
+	bool notify;	     /* tell the loop when done (asynchronous) */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t work, room;
+	/* Under mu: */
+	struct chunk *head, *tail;
+	size_t queued;
+	enum file_state state;
+	int err; /* errno of a failed write */
+	/* The writer's own: */
 	off_t written, synced; /* bytes written; handed to writeback */
-	int err;	       /* errno of a failed write */
+	/* The result, read after the thread is joined. */
+	int commit_err;
+	bool rename_failed;
 };
 
 /* Writeback is started every 4 MB (rdb-save-incremental-fsync, as Redis's
- * REDIS_AUTOSYNC_BYTES) without waiting for it, so the final fsync, which
- * the event loop waits for, has little left to do. */
+ * REDIS_AUTOSYNC_BYTES) without waiting, so the final fsync has less left
+ * to do; the queue holds at most 16 MB. */
 #define RDB_AUTOSYNC_BYTES (4 << 20)
+#define RDB_QUEUE_BYTES (16 << 20)
+
+/* Write data to the file; returns 0 or an errno. */
+static int file_write_all(struct rdb_file *f, const uint8_t *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(f->fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : EIO;
+		data += n;
+		len -= (size_t)n;
+		f->written += n;
+	}
+	if (f->written - f->synced >= RDB_AUTOSYNC_BYTES) {
+		sync_file_range(f->fd, f->synced, f->written - f->synced,
+				SYNC_FILE_RANGE_WRITE);
+		f->synced = f->written;
+	}
+	return 0;
+}
+
+/* fsync, close, rename over the dbfilename, fsync the directory; on
+ * failure (or when discarding) remove the temp file. */
+static void file_finish(struct rdb_file *f, bool commit, int err)
+{
+	int dir;
+
+	f->commit_err = err;
+	if (commit && !f->commit_err && fsync(f->fd) < 0)
+		f->commit_err = errno;
+	if (close(f->fd) < 0 && commit && !f->commit_err)
+		f->commit_err = errno;
+	f->fd = -1;
+	if (commit && !f->commit_err && rename(f->tmp, f->name) < 0) {
+		f->commit_err = errno;
+		f->rename_failed = true;
+	}
+	if (!commit || f->commit_err) {
+		unlink(f->tmp);
+		return;
+	}
+	dir = open(".", O_RDONLY | O_CLOEXEC);
+	if (dir >= 0) {
+		fsync(dir);
+		close(dir);
+	}
+}
+
+static void *writer_thread(void *arg)
+{
+	struct rdb_file *f = arg;
+	enum file_state state;
+	uint64_t one = 1;
+	int err;
+
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		struct chunk *c = f->head;
+
+		if (!c && f->state == F_WRITING) {
+			pthread_cond_wait(&f->work, &f->mu);
+			continue;
+		}
+		if (!c || f->state == F_DISCARD)
+			break;
+		f->head = c->next;
+		if (!f->head)
+			f->tail = NULL;
+		err = f->err;
+		pthread_mutex_unlock(&f->mu);
+		if (!err)
+			err = file_write_all(f, c->data, c->len);
+		pthread_mutex_lock(&f->mu);
+		if (err && !f->err)
+			f->err = err;
+		f->queued -= c->len;
+		free(c);
+		pthread_cond_signal(&f->room);
+	}
+	while (f->head) { /* discarded: drop what is queued */
+		struct chunk *c = f->head;
+
+		f->head = c->next;
+		free(c);
+	}
+	state = f->state;
+	err = f->err;
+	pthread_mutex_unlock(&f->mu);
+	file_finish(f, state == F_COMMIT, err);
+	if (f->notify && write(f->srv->committed.fd, &one, sizeof(one)) < 0)
+		abort(); /* an eventfd write cannot fail here */
+	return NULL;
+}
+
+static void file_free(struct rdb_file *f)
+{
+	if (f->threaded) {
+		pthread_mutex_destroy(&f->mu);
+		pthread_cond_destroy(&f->work);
+		pthread_cond_destroy(&f->room);
+	}
+	free(f);
+}
 
 static int rdb_open(rkv_node *node, void **file, char *err, size_t errlen,
 		    void *user_data)
@@ -1062,6 +1201,27 @@ static int rdb_open(rkv_node *node, void **file, char *err, size_t errlen,
 		free(f);
 		return -1;
 	}
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->work, NULL);
+	pthread_cond_init(&f->room, NULL);
+	f->threaded = true;
+	if (pthread_create(&f->thread, NULL, writer_thread, f) != 0) {
+		file_free(f); /* no thread: write inline */
+		f = calloc(1, sizeof(*f));
+		if (!f) {
+			snprintf(err, errlen, "%s", strerror(ENOMEM));
+			return -1;
+		}
+		f->srv = srv;
+		snprintf(f->tmp, sizeof(f->tmp), "temp-%d.rdb", (int)srv->pid);
+		f->fd = open(f->tmp, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (f->fd < 0) {
+			snprintf(err, errlen, "%s", strerror(errno));
+			unlink(f->tmp);
+			free(f);
+			return -1;
+		}
+	}
 	*file = f;
 	return 0;
 }
@@ -1069,69 +1229,129 @@ static int rdb_open(rkv_node *node, void **file, char *err, size_t errlen,
 static int rdb_write(const uint8_t *data, size_t len, void *ud)
 {
 	struct rdb_file *f = ud;
+	struct chunk *c;
+	int err;
 
-	while (len > 0) {
-		ssize_t n = write(f->fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			f->err = n < 0 ? errno : EIO;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-		f->written += n;
+	if (!f->threaded) {
+		f->err = f->err ? f->err : file_write_all(f, data, len);
+		return f->err ? -1 : 0;
 	}
-	if (f->written - f->synced >= RDB_AUTOSYNC_BYTES) {
-		sync_file_range(f->fd, f->synced, f->written - f->synced,
-				SYNC_FILE_RANGE_WRITE);
-		f->synced = f->written;
+	c = malloc(sizeof(*c) + len);
+	pthread_mutex_lock(&f->mu);
+	while (!f->err && f->queued >= RDB_QUEUE_BYTES)
+		pthread_cond_wait(&f->room, &f->mu);
+	if (!c && !f->err)
+		f->err = ENOMEM;
+	err = f->err;
+	if (!err) {
+		c->next = NULL;
+		c->len = len;
+		memcpy(c->data, data, len);
+		if (f->tail)
+			f->tail->next = c;
+		else
+			f->head = c;
+		f->tail = c;
+		f->queued += len;
+		c = NULL;
+		pthread_cond_signal(&f->work);
 	}
-	return 0;
+	pthread_mutex_unlock(&f->mu);
+	free(c);
+	return err ? -1 : 0;
 }
 
-/* Complete: fsync, rename over dbfilename, fsync the directory. Abandoned:
- * remove the temp file. */
-static int rdb_close(rkv_node *node, void *file, int ok, char *err,
+/* The commit's outcome, logged as Redis logs it; returns 0 or -1. */
+static int rdb_commit_result(struct rdb_file *f, char *err, size_t errlen)
+{
+	char cwd[PATH_MAX];
+
+	if (!f->commit_err)
+		return 0;
+	snprintf(err, errlen, "%s", strerror(f->commit_err));
+	if (f->rename_failed)
+		server_log(f->srv, RKV_LOG_WARNING,
+			   "Error moving temp DB file %s on the final "
+			   "destination %s (in server root dir %s): %s",
+			   f->tmp, f->name,
+			   getcwd(cwd, sizeof(cwd)) ? cwd : "unknown", err);
+	return -1;
+}
+
+/* Hand the file to its writer thread's end (or end it inline). */
+static void file_end(struct rdb_file *f, enum file_state how)
+{
+	if (!f->threaded) {
+		file_finish(f, how == F_COMMIT, f->err);
+		return;
+	}
+	pthread_mutex_lock(&f->mu);
+	f->state = how;
+	pthread_cond_signal(&f->work);
+	pthread_mutex_unlock(&f->mu);
+}
+
+static int rdb_close(rkv_node *node, void *file, int how, char *err,
 		     size_t errlen, void *user_data)
 {
 	struct rdb_file *f = file;
 	struct server *srv = user_data;
-	char name[PATH_MAX], cwd[PATH_MAX];
-	int e = f->err, dir;
+	int rc;
 
-	if (ok && !e && fsync(f->fd) < 0)
-		e = errno;
-	if (close(f->fd) < 0 && ok && !e)
-		e = errno;
-	if (!ok || e) {
-		if (e)
-			snprintf(err, errlen, "%s", strerror(e));
-		unlink(f->tmp);
-		free(f);
-		return ok ? -1 : 0;
+	if (f == srv->committing) {
+		/* Cancel: let the thread finish, so this older file cannot
+		 * land after the newer one the node is about to write. */
+		uint64_t n;
+
+		pthread_join(f->thread, NULL);
+		/* Its wake-up is not for the next commit. */
+		if (read(srv->committed.fd, &n, sizeof(n)) < 0)
+			n = 0;
+		srv->committing = NULL;
+		file_free(f);
+		return 0;
 	}
-	if (rkv_node_config_get(node, "dbfilename", name, sizeof(name)) < 0)
-		snprintf(name, sizeof(name), "dump.rdb");
-	if (rename(f->tmp, name) < 0) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		server_log(srv, RKV_LOG_WARNING,
-			   "Error moving temp DB file %s on the final "
-			   "destination %s (in server root dir %s): %s",
-			   f->tmp, name,
-			   getcwd(cwd, sizeof(cwd)) ? cwd : "unknown", err);
-		unlink(f->tmp);
-		free(f);
+	if (how != RKV_RDB_DISCARD &&
+	    rkv_node_config_get(node, "dbfilename", f->name, sizeof(f->name)) <
+		0)
+		snprintf(f->name, sizeof(f->name), "dump.rdb");
+	if (how == RKV_RDB_COMMIT_ASYNC && f->threaded && !srv->committing) {
+		f->notify = true;
+		srv->committing = f;
+		file_end(f, F_COMMIT);
+		return RKV_RDB_PENDING;
+	}
+	file_end(f, how == RKV_RDB_DISCARD ? F_DISCARD : F_COMMIT);
+	if (f->threaded)
+		pthread_join(f->thread, NULL);
+	rc = how == RKV_RDB_DISCARD ? 0 : rdb_commit_result(f, err, errlen);
+	file_free(f);
+	return rc;
+}
+
+/* The writer thread committed the file: tell the node. */
+static void on_committed(struct server *srv)
+{
+	struct rdb_file *f = srv->committing;
+	uint64_t n;
+	char err[256] = "";
+	int rc;
+
+	if (read(srv->committed.fd, &n, sizeof(n)) < 0 || !f)
+		return; /* a cancelled commit's wake-up */
+	pthread_join(f->thread, NULL);
+	srv->committing = NULL;
+	rc = rdb_commit_result(f, err, sizeof(err));
+	file_free(f);
+	rkv_node_rdb_committed(srv->node, rc == 0, err);
+}
+
+static int setup_committed(struct server *srv)
+{
+	srv->committed.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (srv->committed.fd < 0)
 		return -1;
-	}
-	dir = open(".", O_RDONLY | O_CLOEXEC);
-	if (dir >= 0) {
-		fsync(dir);
-		close(dir);
-	}
-	free(f);
-	return 0;
+	return watch_fd(srv, &srv->committed);
 }
 
 /* Load the RDB file at start-up if there is one. Returns 0 (loaded or no
@@ -1849,11 +2069,11 @@ static int setup_timer(struct server *srv)
 	return watch_fd(srv, &srv->timer);
 }
 
-static int64_t clock_us(void)
+static int64_t clock_us(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
@@ -1865,14 +2085,15 @@ static int64_t clock_us(void)
 static int run(struct server *srv)
 {
 	struct epoll_event evs[MAX_EVENTS];
-	bool was_saving = false;
+	bool was_saving = false, busy = false;
 
 	while (!srv->shutdown) {
-		/* While a background save runs, poll instead of sleeping and
-		 * do one slice of it per iteration. */
+		/* While a background save has work, poll instead of sleeping
+		 * and do one slice of it per iteration. */
 		bool saving = rkv_node_bgsave_in_progress(srv->node);
-		int n = epoll_wait(srv->epfd, evs, MAX_EVENTS, saving ? 0 : -1);
-		int64_t t0 = saving ? clock_us() : 0;
+		int n = epoll_wait(srv->epfd, evs, MAX_EVENTS, busy ? 0 : -1);
+		int64_t t0 = saving ? clock_us(CLOCK_MONOTONIC) : 0;
+		int64_t c0 = saving ? clock_us(CLOCK_THREAD_CPUTIME_ID) : 0;
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -1894,6 +2115,9 @@ static int run(struct server *srv)
 			case H_SIGNAL:
 				on_signal(srv);
 				break;
+			case H_COMMIT:
+				on_committed(srv);
+				break;
 			case H_CLIENT:
 				/* h is a client's first member */
 				client_event(srv, (struct client *)(void *)h,
@@ -1901,13 +2125,15 @@ static int run(struct server *srv)
 				break;
 			}
 		}
+		busy = rkv_node_background(srv->node, BGSAVE_STEP_KEYS) == 1;
 		if (saving) {
-			int64_t took;
+			int64_t took = clock_us(CLOCK_MONOTONIC) - t0;
+			int64_t cpu = clock_us(CLOCK_THREAD_CPUTIME_ID) - c0;
 
-			rkv_node_background(srv->node, BGSAVE_STEP_KEYS);
-			took = clock_us() - t0;
 			if (!was_saving || took > srv->bgsave_loop_max_us)
 				srv->bgsave_loop_max_us = took;
+			if (!was_saving || cpu > srv->bgsave_loop_max_cpu_us)
+				srv->bgsave_loop_max_cpu_us = cpu;
 		}
 		was_saving = saving;
 		/* Outside every rkv call: now clients may be freed. */
@@ -1930,6 +2156,8 @@ static void teardown(struct server *srv)
 		close(srv->timer.fd);
 	if (srv->signals.fd >= 0)
 		close(srv->signals.fd);
+	if (srv->committed.fd >= 0)
+		close(srv->committed.fd);
 	if (srv->epfd >= 0)
 		close(srv->epfd);
 }
@@ -1940,6 +2168,7 @@ int main(int argc, char **argv)
 	    .epfd = -1,
 	    .timer = {H_TIMER, -1},
 	    .signals = {H_SIGNAL, -1},
+	    .committed = {H_COMMIT, -1},
 	};
 	struct cmdline cl;
 	const char *pidfile;
@@ -1983,7 +2212,8 @@ int main(int argc, char **argv)
 	adjust_open_files(&srv);
 
 	srv.epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (srv.epfd < 0 || setup_signals(&srv) < 0 || setup_timer(&srv) < 0) {
+	if (srv.epfd < 0 || setup_signals(&srv) < 0 || setup_timer(&srv) < 0 ||
+	    setup_committed(&srv) < 0) {
 		server_log(&srv, RKV_LOG_WARNING, "Initializing: %s",
 			   strerror(errno));
 		teardown(&srv);

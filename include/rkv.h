@@ -781,23 +781,38 @@ RKV_API int rkv_node_save(rkv_node *node, rkv_write_cb cb, void *ud);
  * rkv_node_save_rdb(). The host owns the files, through three callbacks:
  *
  * open: start a new file (a temporary one: the real one must stay intact
- *   until close says the new one is complete); store the host's handle for
- *   it in *file. Returns 0, or a negative value with a reason in
- *   err[0..errlen) (BGSAVE then fails and logs it).
+ *   until close commits the new one); store the host's handle for it in
+ *   *file. Returns 0, or a negative value with a reason in err[0..errlen)
+ *   (the save then fails and logs it).
  * write: rkv_write_cb, called with the handle as ud: the next chunk (about
  *   RKV_SAVE_CHUNK bytes; BGSAVE hands them over while the node serves).
- * close: ok non-zero: the file is complete; flush it to disk and rename it over
- *   the RDB file; return 0, or a negative value with a reason in err. ok
- *   0: the save was abandoned (a write failed, out of memory,
- *   FLUSHALL, the node is being freed): discard the temporary file; the
- *   return value is ignored.
+ * close: `how` is one of RKV_RDB_COMMIT, RKV_RDB_COMMIT_ASYNC and
+ *   RKV_RDB_DISCARD, below. The node opens one file at a time, except that
+ *   a file being committed asynchronously may still be pending.
  *
  * The callbacks must not call into the node. */
 typedef int (*rkv_rdb_open_cb)(rkv_node *node, void **file, char *err,
 			       size_t errlen, void *user_data);
 
+/* The file is complete: flush it to disk and rename it over the RDB file
+ * before returning; return 0, or a negative value with a reason in err. */
+#define RKV_RDB_COMMIT 1
+/* The same, for a background save: the host may instead start the flush and
+ * rename elsewhere (a thread) and return RKV_RDB_PENDING; it then calls
+ * rkv_node_rdb_committed() from its event loop when they are done. The
+ * background save stays in progress until then. */
+#define RKV_RDB_COMMIT_ASYNC 2
+/* The save was abandoned (a write failed, out of memory, FLUSHALL, a newer
+ * synchronous save, the node is being freed): discard the temporary file.
+ * For a file whose asynchronous commit is pending, the host must first
+ * finish or cancel that commit, so that an older file can never be renamed
+ * over a newer one. The return value is ignored. */
+#define RKV_RDB_DISCARD 0
+/* close's return for RKV_RDB_COMMIT_ASYNC: the commit goes on. */
+#define RKV_RDB_PENDING 1
+
 /* See rkv_rdb_open_cb. */
-typedef int (*rkv_rdb_close_cb)(rkv_node *node, void *file, int ok,
+typedef int (*rkv_rdb_close_cb)(rkv_node *node, void *file, int how,
 				char *err, size_t errlen, void *user_data);
 
 /* Set the RDB file callbacks (all three, or all NULL for none). Without them
@@ -830,11 +845,21 @@ RKV_API int rkv_node_bgsave(rkv_node *node, char *err, size_t errlen);
  * the file is complete, close it. A host calls this from its event loop
  * between batches (each call's cost is bounded by budget: 1000 keys of
  * small strings take well under a millisecond). rkv_node_tick() also does
- * one step. Returns 1 while background work remains, 0 when there is none,
- * RKV_ERR_INVALID for a NULL node. */
+ * one step. Returns 1 while background work remains, 0 when there is none
+ * (a pending asynchronous commit is not work for the node), RKV_ERR_INVALID
+ * for a NULL node. */
 RKV_API int rkv_node_background(rkv_node *node, size_t budget);
 
-/* 1 while a background save is in progress, else 0. */
+/* The host finished the asynchronous commit it accepted with
+ * RKV_RDB_PENDING: ok non-zero when the file is on disk under its name,
+ * else err (may be NULL) says why. The background save ends as it would
+ * have with a synchronous commit (status, logs, LASTSAVE).
+ * Returns 0; RKV_ERR_INVALID (node NULL); RKV_ERR_STATE (no commit was
+ * pending). */
+RKV_API int rkv_node_rdb_committed(rkv_node *node, int ok, const char *err);
+
+/* 1 while a background save is in progress (its commit included), else
+ * 0. */
 RKV_API int rkv_node_bgsave_in_progress(const rkv_node *node);
 
 /* Changes to the keyspace since the last successful save (or since the

@@ -509,6 +509,10 @@ static void section_persistence(info_ctx *x)
 {
 	rkv_node *node = x->node;
 	const struct rkv_bgsave *b = node->bgsave;
+	/* Keys written so far (all of them once the commit is pending). */
+	unsigned long long done = !b	     ? 0
+				  : b->snap ? rkv_snapshot_keys(b->snap)
+					    : b->keys_total;
 
 	kv(x, "loading", "%d", 0);
 	kv(x, "async_loading", "%d", 0);
@@ -519,11 +523,9 @@ static void section_persistence(info_ctx *x)
 	kv(x, "current_cow_size", "%zu", rkv_snapshot_memory_total(&node->ks));
 	kv(x, "current_cow_size_age", "%d", 0);
 	kv(x, "current_fork_perc", "%.2f",
-	   b && b->keys_total ? 100.0 * (double)rkv_snapshot_keys(b->snap) /
-				    (double)b->keys_total
+	   b && b->keys_total ? 100.0 * (double)done / (double)b->keys_total
 			      : 0.0);
-	kv(x, "current_save_keys_processed", "%llu",
-	   b ? rkv_snapshot_keys(b->snap) : 0);
+	kv(x, "current_save_keys_processed", "%llu", done);
 	kv(x, "current_save_keys_total", "%llu", b ? b->keys_total : 0);
 	kv(x, "rdb_changes_since_last_save", "%lld", node->dirty);
 	kv(x, "rdb_bgsave_in_progress", "%d", b != NULL);

@@ -173,13 +173,13 @@ int rkv_node_save_rdb(rkv_node *node, char *err, size_t errlen)
 	rc = rkv_node_save(node, file_write,
 			   &(struct file_ctx){node->cb.rdb_write, file});
 	if (rc < 0) {
-		node->cb.rdb_close(node, file, 0, why, sizeof(why),
-				   node->user_data);
+		node->cb.rdb_close(node, file, RKV_RDB_DISCARD, why,
+				   sizeof(why), node->user_data);
 		snprintf(err, errlen, "%s",
 			 rc == RKV_ERR_CALLBACK ? "write failed"
 						: rkv_strerror(rc));
-	} else if (node->cb.rdb_close(node, file, 1, why, sizeof(why),
-				      node->user_data) < 0) {
+	} else if (node->cb.rdb_close(node, file, RKV_RDB_COMMIT, why,
+				      sizeof(why), node->user_data) < 0) {
 		rc = RKV_ERR_CALLBACK;
 		snprintf(err, errlen, "%s", why[0] ? why : "close failed");
 	}
@@ -247,7 +247,7 @@ int rkv_node_bgsave(rkv_node *node, char *err, size_t errlen)
 	}
 	if (node->cb.rdb_open(node, &b->file, why, sizeof(why),
 			      node->user_data) < 0) {
-		node->bgsave = b;
+		node->bgsave = b; /* for bgsave_free */
 		bgsave_free(node);
 		node->bgsave_failed = true;
 		snprintf(err, errlen, "%s", why[0] ? why : "open failed");
@@ -272,22 +272,13 @@ nomem:
 	return RKV_ERR_NOMEM;
 }
 
-/* The background save is over: the file is closed (kept when ok) and the
+/* The background save is over, its file committed (ok) or discarded: the
  * outcome recorded as Redis's backgroundSaveDoneHandler() records it. */
-static void bgsave_done(rkv_node *node, bool ok, const char *reason)
+static void bgsave_finish(rkv_node *node, bool ok, const char *reason)
 {
 	struct rkv_bgsave *b = node->bgsave;
 	int64_t now_us = rkv_node_now_us(node);
-	char why[256] = "";
 
-	if (ok && node->cb.rdb_close(node, b->file, 1, why, sizeof(why),
-				     node->user_data) < 0) {
-		ok = false;
-		reason = why[0] ? why : "close failed";
-	} else if (!ok) {
-		node->cb.rdb_close(node, b->file, 0, why, sizeof(why),
-				   node->user_data);
-	}
 	node->bgsave_last_secs = (now_us - b->start_us) / 1000000;
 	node->bgsave_last_peak = b->peak;
 	if (ok) {
@@ -304,13 +295,44 @@ static void bgsave_done(rkv_node *node, bool ok, const char *reason)
 	bgsave_free(node);
 }
 
-/* One slice: returns true while the save goes on. */
+/* The file is complete: commit it, perhaps asynchronously. */
+static void bgsave_commit(rkv_node *node)
+{
+	struct rkv_bgsave *b = node->bgsave;
+	char why[256] = "";
+	int rc = node->cb.rdb_close(node, b->file, RKV_RDB_COMMIT_ASYNC, why,
+				    sizeof(why), node->user_data);
+
+	if (rc == RKV_RDB_PENDING) {
+		/* Nothing more to write: the snapshot's memory goes now. */
+		b->committing = true;
+		rkv_snapshot_free(b->snap);
+		b->snap = NULL;
+		rkv_buf_free(&b->out);
+		return;
+	}
+	bgsave_finish(node, rc >= 0, why[0] ? why : "close failed");
+}
+
+/* The save failed before its file was complete. */
+static void bgsave_fail(rkv_node *node, const char *reason)
+{
+	node->cb.rdb_close(node, node->bgsave->file, RKV_RDB_DISCARD, NULL, 0,
+			   node->user_data);
+	bgsave_finish(node, false, reason);
+}
+
+/* One slice: returns true while there is more to write. */
 static bool bgsave_step(rkv_node *node, size_t budget)
 {
 	struct rkv_bgsave *b = node->bgsave;
-	int rc = rkv_snapshot_next(b->snap, &b->out, budget ? budget : 1);
-	size_t mem = rkv_snapshot_memory(b->snap) + b->out.cap;
+	int rc;
+	size_t mem;
 
+	if (b->committing)
+		return false;
+	rc = rkv_snapshot_next(b->snap, &b->out, budget ? budget : 1);
+	mem = rkv_snapshot_memory(b->snap) + b->out.cap;
 	if (mem > b->peak)
 		b->peak = mem;
 	if (rc >= 0 && b->out.oom)
@@ -319,20 +341,30 @@ static bool bgsave_step(rkv_node *node, size_t budget)
 	    (rc == 1 || b->out.len >= RKV_SAVE_CHUNK)) {
 		if (node->cb.rdb_write((const uint8_t *)rkv_buf_head(&b->out),
 				       b->out.len, b->file) < 0) {
-			bgsave_done(node, false, "write failed");
+			bgsave_fail(node, "write failed");
 			return false;
 		}
 		rkv_buf_consume(&b->out, b->out.len);
 	}
 	if (rc < 0) {
-		bgsave_done(node, false, rkv_strerror(rc));
+		bgsave_fail(node, rkv_strerror(rc));
 		return false;
 	}
 	if (rc == 1) {
-		bgsave_done(node, true, NULL);
+		bgsave_commit(node);
 		return false;
 	}
 	return true;
+}
+
+int rkv_node_rdb_committed(rkv_node *node, int ok, const char *err)
+{
+	if (!node)
+		return RKV_ERR_INVALID;
+	if (!node->bgsave || !node->bgsave->committing)
+		return RKV_ERR_STATE;
+	bgsave_finish(node, ok != 0, err && *err ? err : "commit failed");
+	return 0;
 }
 
 int rkv_node_background(rkv_node *node, size_t budget)
@@ -355,7 +387,7 @@ void rkv_bgsave_abort(rkv_node *node)
 		return;
 	rkv_node_logf(node, RKV_LOG_NOTICE,
 		      "Background saving stopped before it completed");
-	node->cb.rdb_close(node, node->bgsave->file, 0, NULL, 0,
+	node->cb.rdb_close(node, node->bgsave->file, RKV_RDB_DISCARD, NULL, 0,
 			   node->user_data);
 	bgsave_free(node);
 }

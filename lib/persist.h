@@ -2,6 +2,7 @@
 #ifndef RKV_PERSIST_H
 #define RKV_PERSIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,7 @@ struct rkv_bgsave {
 	long long dirty_before; /* node->dirty when it started */
 	unsigned long long keys_total; /* keys at the moment */
 	size_t peak; /* the snapshot's memory high-water mark */
+	bool committing; /* written; the host's asynchronous commit pends */
 };
 
 #endif

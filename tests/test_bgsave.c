@@ -28,6 +28,8 @@ typedef struct host {
 	bool open_fails, close_fails;
 	int write_fails_at; /* this write (1-based) fails; 0: none */
 	file *open;	    /* the file being written, if any */
+	bool async;	    /* accept RKV_RDB_COMMIT_ASYNC with RKV_RDB_PENDING */
+	file *pending;	    /* the file whose commit is pending */
 	file rdb;	    /* the last file kept ("renamed over dump.rdb") */
 } host;
 
@@ -87,20 +89,10 @@ static int h_write(const uint8_t *data, size_t len, void *ud)
 	return 0;
 }
 
-static int h_close(rkv_node *n, void *vf, int ok, char *err, size_t errlen,
-		   void *ud)
+/* Keep f as the RDB file, or drop it. */
+static void settle(host *h, file *f, bool keep)
 {
-	host *h = ud;
-	file *f = vf;
-
-	(void)n;
-	ck_assert_ptr_eq(f, h->open);
-	h->open = NULL;
-	if (ok && h->close_fails) {
-		snprintf(err, errlen, "No space left on device");
-		ok = 0;
-	}
-	if (ok) {
+	if (keep) {
 		free(h->rdb.data);
 		h->rdb = *f;
 		h->kept++;
@@ -109,7 +101,47 @@ static int h_close(rkv_node *n, void *vf, int ok, char *err, size_t errlen,
 		h->discarded++;
 	}
 	free(f);
-	return ok || !h->close_fails ? 0 : -1;
+}
+
+static int h_close(rkv_node *n, void *vf, int how, char *err, size_t errlen,
+		   void *ud)
+{
+	host *h = ud;
+	file *f = vf;
+
+	(void)n;
+	if (f == h->pending) { /* cancel the pending commit */
+		ck_assert_int_eq(how, RKV_RDB_DISCARD);
+		h->pending = NULL;
+		settle(h, f, false);
+		return 0;
+	}
+	ck_assert_ptr_eq(f, h->open);
+	h->open = NULL;
+	if (how == RKV_RDB_COMMIT_ASYNC && h->async) {
+		h->pending = f;
+		return RKV_RDB_PENDING;
+	}
+	if (how != RKV_RDB_DISCARD && h->close_fails) {
+		snprintf(err, errlen, "No space left on device");
+		settle(h, f, false);
+		return -1;
+	}
+	settle(h, f, how != RKV_RDB_DISCARD);
+	return 0;
+}
+
+/* The host's asynchronous commit completes. */
+static void commit_pending(bool ok)
+{
+	file *f = H.pending;
+
+	ck_assert_ptr_nonnull(f);
+	H.pending = NULL;
+	settle(&H, f, ok);
+	ck_assert_int_eq(
+	    rkv_node_rdb_committed(node, ok, ok ? NULL : "Input/output error"),
+	    0);
 }
 
 static void setup(void)
@@ -138,6 +170,7 @@ static void teardown(void)
 	rkv_conn_free(conn);
 	rkv_node_free(node);
 	ck_assert_ptr_null(H.open); /* freeing the node closed its file */
+	ck_assert_ptr_null(H.pending);
 	free(H.rdb.data);
 }
 
@@ -440,6 +473,55 @@ START_TEST(flushall_stops_bgsave_and_saves_empty)
 }
 END_TEST
 
+START_TEST(asynchronous_commit)
+{
+	fill(500);
+	H.async = true;
+	expect("BGSAVE", "+Background saving started\r\n");
+	ck_assert_int_eq(finish(100000), 0);
+	/* Written, commit pending: still in progress, but no work left. */
+	ck_assert_ptr_nonnull(H.pending);
+	ck_assert_int_eq(rkv_node_bgsave_in_progress(node), 1);
+	ck_assert_int_eq(rkv_node_background(node, 100), 0);
+	ck_assert_str_eq(info("rdb_bgsave_in_progress"), "1");
+	ck_assert_str_eq(info("current_save_keys_processed"), "1506");
+	ck_assert_str_eq(info("current_cow_size"), "0");
+	expect("BGSAVE", "-ERR Background save already in progress\r\n");
+	expect("SET during 1", "+OK\r\n");
+	commit_pending(true);
+	ck_assert_int_eq(rkv_node_rdb_committed(node, 1, NULL), RKV_ERR_STATE);
+	ck_assert_int_eq(rkv_node_bgsave_in_progress(node), 0);
+	ck_assert_int_eq(H.kept, 1);
+	ck_assert_int_eq(rkv_node_dirty(node), 1);
+	ck_assert_str_eq(info("rdb_last_bgsave_status"), "ok");
+	/* A failed commit. */
+	expect("BGSAVE", "+Background saving started\r\n");
+	finish(100000);
+	commit_pending(false);
+	ck_assert_str_eq(info("rdb_last_bgsave_status"), "err");
+	ck_assert(strstr(H.logs, "Write error saving DB on disk: Input/output "
+				 "error\n"));
+	expect("SAVE", "+OK\r\n"); /* clears MISCONF */
+	/* FLUSHALL while a commit pends: the host cancels it before the
+	 * empty keyspace's file is written, so the older file cannot land
+	 * over the newer one. */
+	expect("BGSAVE", "+Background saving started\r\n");
+	finish(100000);
+	ck_assert_ptr_nonnull(H.pending);
+	expect("FLUSHALL", "+OK\r\n");
+	ck_assert_ptr_null(H.pending);
+	ck_assert_int_eq(H.discarded, 2);
+	ck_assert_int_eq(H.kept, 3);
+	load_kept();
+	expect("DBSIZE", ":0\r\n");
+	/* The node freed while a commit pends cancels it (teardown). */
+	expect("SET k v", "+OK\r\n");
+	expect("BGSAVE", "+Background saving started\r\n");
+	finish(100000);
+	ck_assert_ptr_nonnull(H.pending);
+}
+END_TEST
+
 START_TEST(no_file_callbacks)
 {
 	rkv_callbacks *cbs;
@@ -475,6 +557,7 @@ int main(void)
 	tcase_add_test(tc, open_and_close_failures);
 	tcase_add_test(tc, save_points_start_bgsave);
 	tcase_add_test(tc, flushall_stops_bgsave_and_saves_empty);
+	tcase_add_test(tc, asynchronous_commit);
 	tcase_add_test(tc, no_file_callbacks);
 	suite_add_tcase(s, tc);
 	return rkv_test_run(s);
