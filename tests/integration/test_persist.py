@@ -12,6 +12,12 @@ Usage: test_persist.py PATH/TO/rkv-server PATH/TO/redis-server
 4. A file saved by rkv-server passes redis-check-rdb and loads into
    redis-server with the same digest.
 5. A corrupt dump.rdb makes rkv-server exit 1 with a clear message.
+6. BGSAVE while clients write: the file holds the keyspace of the moment
+   BGSAVE was taken (checked in redis-server by DEBUG DIGEST), passes
+   redis-check-rdb, and no temp file is left; SIGTERM during a BGSAVE stops
+   it and saves the final state.
+7. A BGSAVE that cannot write its file: rdb_last_bgsave_status:err and
+   MISCONF on writes, until a save succeeds.
 
 Every server runs in a temporary directory and is stopped by its PID.
 """
@@ -51,6 +57,11 @@ class Proc:
         s = rkvtest.Server.__new__(rkvtest.Server)
         s.proc, s.port, s.logpath = self.proc, self.port, self.logpath
         rkvtest.Server.wait_ready(s)
+        # redis-server accepts connections while it loads its file.
+        deadline = time.monotonic() + rkvtest.READY_TIMEOUT
+        while "loading:1\r\n" in self.call("INFO", "persistence").decode():
+            expect(time.monotonic() < deadline, "still loading")
+            time.sleep(0.01)
         return self
 
     def call(self, *args):
@@ -288,6 +299,125 @@ def t_corrupt_file():
                    f"{name}: log:\n{log}")
 
 
+def info_field(p, name):
+    info = p.call("INFO", "persistence").decode()
+    for line in info.split("\r\n"):
+        if line.startswith(name + ":"):
+            return line[len(name) + 1:]
+    raise AssertionError(f"no {name} in INFO: {info}")
+
+
+def wait_bgsave(p, timeout=60):
+    """Poll INFO until the background save is over; returns the polls."""
+    deadline = time.monotonic() + timeout
+    polls = 0
+    while info_field(p, "rdb_bgsave_in_progress") != "0":
+        expect(time.monotonic() < deadline, f"BGSAVE not done; log:\n{p.log()}")
+        polls += 1
+        time.sleep(0.01)
+    return polls
+
+
+def writes_while(p, busy):
+    """Overwrite and delete keys of db 0 in pipelines while busy() holds;
+    returns how many pipelines ran."""
+    n = 0
+    with rkvtest.connect(p.port) as s:
+        r = Reader(s)
+        while busy():
+            cmds = [("SET", f"key:{(n * 97 + i) % 200000}", "changed")
+                    for i in range(50)]
+            cmds += [("DEL", f"key:{(n * 31 + i) % 200000}")
+                     for i in range(50)]
+            s.sendall(b"".join(rkvtest.cmd(*c) for c in cmds))
+            for _ in cmds:
+                r.reply()
+            n += 1
+    return n
+
+
+def t_bgsave_point_in_time():
+    with tempfile.TemporaryDirectory(prefix="rkv-persist-") as tmp:
+        p = Proc(RKV, tmp, "rkv", ["--save", ""]).ready()
+        try:
+            fill(p)
+            expect(p.call("DEBUG", "POPULATE", "200000") == "+OK", "POPULATE")
+            d = digest(p)
+            expect(p.call("BGSAVE") == "+Background saving started", "BGSAVE")
+            rounds = writes_while(
+                p, lambda: info_field(p, "rdb_bgsave_in_progress") == "1")
+            wait_bgsave(p)
+            expect(rounds > 0, "no write ran during the BGSAVE")
+            expect(digest(p) != d, "the writes changed nothing")
+            expect(info_field(p, "rdb_last_bgsave_status") == "ok",
+                   p.log())
+            expect("Background saving terminated with success" in p.log(),
+                   p.log())
+            expect(p.call("BGSAVE", "x") == "-ERR syntax error", "syntax")
+        finally:
+            stop_ok(p)
+        files = sorted(os.listdir(tmp))
+        expect(files == ["dump.rdb", "rkv.log"], f"files {files}")
+        r = subprocess.run([CHECK_RDB, os.path.join(tmp, "dump.rdb")],
+                           capture_output=True, text=True, timeout=60)
+        expect(r.returncode == 0 and "RDB looks OK" in r.stdout,
+               f"redis-check-rdb: {r.stdout}{r.stderr}")
+        q = Proc(REDIS, tmp, "redis", ["--save", ""]).ready()
+        try:
+            expect(digest(q) == d,
+                   "Redis loaded a file that is not the BGSAVE moment's")
+        finally:
+            q.stop()
+        # SIGTERM during a BGSAVE, with save points: it is stopped and the
+        # final state saved.
+        os.remove(os.path.join(tmp, "dump.rdb"))
+        p = Proc(RKV, tmp, "rkv2", ["--save", "3600 1"]).ready()
+        try:
+            expect(p.call("DEBUG", "POPULATE", "300000") == "+OK", "POPULATE")
+            expect(p.call("SET", "last", "1") == "+OK", "SET")
+            d = digest(p)
+            expect(p.call("BGSAVE") == "+Background saving started", "BGSAVE")
+        finally:
+            stop_ok(p)
+        log = p.log()
+        expect("Saving the final RDB snapshot before exiting." in log, log)
+        q = Proc(RKV, tmp, "rkv3", ["--save", ""]).ready()
+        try:
+            expect(digest(q) == d, "the final save is not the final state")
+        finally:
+            stop_ok(q)
+
+
+def t_bgsave_error_misconf():
+    with tempfile.TemporaryDirectory(prefix="rkv-persist-") as tmp:
+        p = Proc(RKV, tmp, "rkv", ["--save", "3600 1"]).ready()
+        try:
+            info = p.call("INFO", "server").decode()
+            pid = [ln.split(":")[1] for ln in info.split("\r\n")
+                   if ln.startswith("process_id:")][0]
+            # A directory where the temp file goes: open() fails.
+            blocker = os.path.join(tmp, f"temp-{pid}.rdb")
+            os.mkdir(blocker)
+            expect(p.call("SET", "a", "1") == "+OK", "SET")
+            expect(p.call("BGSAVE") == "-ERR", "BGSAVE into a directory")
+            expect(info_field(p, "rdb_last_bgsave_status") == "err", "status")
+            expect("Can't save in background: Is a directory" in p.log(),
+                   p.log())
+            rep = p.call("SET", "b", "1")
+            expect(rep.startswith("-MISCONF Redis is configured to save RDB "
+                                  "snapshots, but it's currently unable to "
+                                  "persist to disk."), rep)
+            expect(p.call("GET", "a") == b"1", "reads go on")
+            expect(p.call("SAVE") == "-ERR", "SAVE into a directory")
+            os.rmdir(blocker)
+            expect(p.call("BGSAVE") == "+Background saving started", "BGSAVE")
+            wait_bgsave(p)
+            expect(info_field(p, "rdb_last_bgsave_status") == "ok", "status")
+            expect(p.call("SET", "b", "1") == "+OK", "SET after a good save")
+        finally:
+            stop_ok(p)
+
+
 def main():
     if RKV is None:
         print(__doc__, file=sys.stderr)
@@ -303,6 +433,11 @@ def main():
     check("rkv-server's dump.rdb passes redis-check-rdb and loads into "
           "redis-server (DEBUG DIGEST)", t_rkv_to_redis)
     check("a corrupt dump.rdb: exit 1 with a clear message", t_corrupt_file)
+    check("BGSAVE while clients write saves the moment it was taken "
+          "(redis-server's DEBUG DIGEST); SIGTERM during it saves the end",
+          t_bgsave_point_in_time)
+    check("a BGSAVE that cannot write: status err, MISCONF until a good save",
+          t_bgsave_error_misconf)
     return rkvtest.summary()
 
 
