@@ -611,20 +611,20 @@ static void section_stats(info_ctx *x)
 
 static void section_replication(info_ctx *x)
 {
-	rkv_node *node = x->node;
+	const rkv_repl *r = &x->node->repl;
 
 	kv(x, "role", "%s", "master");
 	kv(x, "connected_slaves", "%d", 0);
 	kv(x, "master_failover_state", "%s", "no-failover");
-	kv(x, "master_replid", "%s", node->replid);
-	kv(x, "master_replid2", "%s",
-	   "0000000000000000000000000000000000000000");
-	kv(x, "master_repl_offset", "%d", 0);
-	kv(x, "second_repl_offset", "%d", -1);
-	kv(x, "repl_backlog_active", "%d", 0);
-	kv(x, "repl_backlog_size", "%d", 1048576);
-	kv(x, "repl_backlog_first_byte_offset", "%d", 0);
-	kv(x, "repl_backlog_histlen", "%d", 0);
+	kv(x, "master_replid", "%s", r->replid);
+	kv(x, "master_replid2", "%s", r->replid2);
+	kv(x, "master_repl_offset", "%lld", r->offset);
+	kv(x, "second_repl_offset", "%lld", r->second_offset);
+	kv(x, "repl_backlog_active", "%d", r->backlog != NULL);
+	kv(x, "repl_backlog_size", "%lld",
+	   r->backlog ? r->backlog_size : rkv_repl_backlog_conf_size(x->node));
+	kv(x, "repl_backlog_first_byte_offset", "%lld", r->first_byte);
+	kv(x, "repl_backlog_histlen", "%lld", r->histlen);
 }
 
 static void section_cpu(info_ctx *x)

@@ -254,7 +254,7 @@ int rkv_node_new(rkv_node **out, const rkv_callbacks *cbs,
 			      rkv_node_alloc(node), seed);
 	}
 	rkv_rand_hex(&node->rng, node->run_id, 20);
-	rkv_rand_hex(&node->rng, node->replid, 20);
+	rkv_repl_init(node);
 	node->start_ms = rkv_node_now_us(node) / 1000;
 	node->lastsave_s = node->start_ms / 1000;
 	node->bgsave_last_secs = -1;
@@ -317,6 +317,7 @@ void rkv_node_free(rkv_node *node)
 	rkv_free(rkv_node_alloc(node), node->watched);
 	rkv_free(rkv_node_alloc(node), node->set.requirepass);
 	rkv_keyspace_free(&node->ks);
+	rkv_repl_free(node);
 	rkv_free(&node->host_alloc, node);
 }
 

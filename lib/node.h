@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "keyspace.h"
 #include "rand.h"
+#include "repl.h"
 #include "resp.h"
 #include "rkv.h"
 
@@ -132,7 +133,7 @@ struct rkv_node {
 	bool active_expire_off; /* DEBUG SET-ACTIVE-EXPIRE 0 */
 	rkv_conn *host_conn;	/* the in-process API's connection (api.c) */
 	char run_id[41];	/* INFO run_id: 40 hex chars from the seed */
-	char replid[41];	/* master_replid (replication builds on it) */
+	rkv_repl repl;		/* repl.c: IDs, offset, backlog */
 	/* Subsystem state, each owned by its own file. */
 	struct rkv_pubsub *pubsub; /* cmd_pubsub.c */
 	struct rkv_server *server; /* cmd_server.c: slowlog, latency */

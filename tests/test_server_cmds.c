@@ -249,7 +249,7 @@ START_TEST(info_default_sections_in_order)
 	ck_assert(has(out, "\r\nblocked_clients:0\r\n"));
 	ck_assert(has(out, "\r\nmaxmemory_policy:noeviction\r\n"));
 	ck_assert(has(out, node->run_id));
-	ck_assert(has(out, node->replid));
+	ck_assert(has(out, node->repl.replid));
 }
 END_TEST
 
