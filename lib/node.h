@@ -130,6 +130,10 @@ struct rkv_node {
 	size_t nwatched;   /* watched keys, all dbs (0: skip the lookups) */
 	size_t nmonitors;  /* connections in MONITOR mode */
 	bool in_exec;	   /* running a transaction's queued commands */
+	/* Running commands received from this node's master: rkv_propagate()
+	 * emits nothing (the replica link feeds the master's bytes on
+	 * verbatim with rkv_repl_propagate_raw()). */
+	bool from_master;
 	bool active_expire_off; /* DEBUG SET-ACTIVE-EXPIRE 0 */
 	rkv_conn *host_conn;	/* the in-process API's connection (api.c) */
 	char run_id[41];	/* INFO run_id: 40 hex chars from the seed */

@@ -153,3 +153,15 @@ void rkv_repl_adopt(rkv_node *node, const char *replid, long long offset)
 		r->first_byte = offset + 1;
 	}
 }
+
+/* Master side (replicas attached) not built yet: the stream only feeds
+ * the backlog. */
+void rkv_repl_propagate_raw(rkv_node *node, const void *data, size_t len)
+{
+	rkv_repl_feed(node, data, len);
+}
+
+void rkv_repl_disconnect_replicas(rkv_node *node)
+{
+	(void)node;
+}

@@ -80,4 +80,15 @@ void rkv_repl_shift_replid(rkv_node *node);
  * ID, and restart the backlog (empty, from offset + 1) if there is one. */
 void rkv_repl_adopt(rkv_node *node, const char *replid, long long offset);
 
+/* Send bytes of the stream on: feed them (rkv_repl_feed) and append them to
+ * every attached replica that receives the stream. A master calls it for
+ * its own writes (through rkv_propagate); a replica calls it with the exact
+ * bytes of each command it applied from its master, so sub-replicas get the
+ * same stream with the same offsets. */
+void rkv_repl_propagate_raw(rkv_node *node, const void *data, size_t len);
+
+/* Disconnect every attached replica (after this node full-synced from its
+ * own master, its history changed: sub-replicas must resync). */
+void rkv_repl_disconnect_replicas(rkv_node *node);
+
 #endif
