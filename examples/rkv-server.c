@@ -293,6 +293,7 @@ struct client {
 	rkv_conn *conn;
 	uint32_t events; /* current epoll interest */
 	bool reading;	 /* false once rkv_conn_recv() said RKV_ERR_CLOSED */
+	bool connecting; /* outbound: the non-blocking connect is pending */
 	bool closing;	 /* marked: closed and freed after this iteration */
 	char addr[64];	 /* "ip:port", for log lines */
 	struct client *prev, *next; /* all clients */
@@ -650,10 +651,48 @@ static void client_write(struct server *srv, struct client *c)
 		client_watch(srv, c, c->events & ~(uint32_t)EPOLLOUT);
 }
 
+/* An outbound connection's non-blocking connect finished (EPOLLOUT, or an
+ * error): tell the node, which starts its handshake. */
+static void client_connect_done(struct server *srv, struct client *c)
+{
+	int err = 0, rc;
+	socklen_t len = sizeof(err);
+
+	c->connecting = false;
+	if (getsockopt(c->h.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err) {
+		rkv_conn_set_error(c->conn, strerror(err));
+		client_mark_close(srv, c);
+		return;
+	}
+	{
+		struct sockaddr_storage local;
+		socklen_t llen = sizeof(local);
+		char laddr[sizeof(c->addr)];
+
+		if (getsockname(c->h.fd, (struct sockaddr *)&local, &llen) ==
+		    0) {
+			format_addr((struct sockaddr *)&local, llen, laddr,
+				    sizeof(laddr));
+			rkv_conn_set_laddr(c->conn, laddr);
+		}
+	}
+	client_watch(srv, c, EPOLLIN);
+	rc = rkv_conn_connected(c->conn);
+	if (rc < 0 && rc != RKV_ERR_CLOSED)
+		client_mark_close(srv, c);
+}
+
 static void client_event(struct server *srv, struct client *c, uint32_t ev)
 {
 	if (c->closing)
 		return;
+	if (c->connecting) {
+		if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+			client_connect_done(srv, c);
+		return;
+	}
 	if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		if (c->reading)
 			client_read(srv, c); /* read() reports EOF / error */
@@ -696,6 +735,73 @@ static void on_close(rkv_node *node, rkv_conn *conn, void *user_data)
 {
 	(void)node;
 	client_mark_close(user_data, rkv_conn_user_data(conn));
+}
+
+/* The node asks for an outbound connection (a replica's link to its
+ * master): a non-blocking connect watched for EPOLLOUT. */
+static int on_connect(rkv_node *node, rkv_conn *conn, const char *host,
+		      int port, void *user_data)
+{
+	struct server *srv = user_data;
+	struct addrinfo hints, *res = NULL;
+	struct client *c;
+	struct epoll_event ev = {.events = EPOLLOUT};
+	char portstr[16];
+	int fd, rc, one = 1;
+
+	(void)node;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	rc = getaddrinfo(host, portstr, &hints, &res);
+	if (rc != 0) {
+		server_log(srv, RKV_LOG_WARNING, "Unable to resolve %s: %s",
+			   host, gai_strerror(rc));
+		return -1;
+	}
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd < 0) {
+		freeaddrinfo(res);
+		return -1;
+	}
+	rc = connect(fd, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	if (rc < 0 && errno != EINPROGRESS) {
+		server_log(srv, RKV_LOG_WARNING,
+			   "Unable to connect to %s:%d: %s", host, port,
+			   strerror(errno));
+		close(fd);
+		return -1;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return -1;
+	}
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	set_keepalive(fd, srv->cfg.tcp_keepalive);
+	snprintf(c->addr, sizeof(c->addr), "%s:%d", host, port);
+	c->h.kind = H_CLIENT;
+	c->h.fd = fd;
+	c->conn = conn;
+	c->connecting = true;
+	c->reading = true;
+	ev.data.ptr = &c->h;
+	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		close(fd);
+		free(c);
+		return -1;
+	}
+	c->events = EPOLLOUT;
+	rkv_conn_set_user_data(conn, c);
+	rkv_conn_set_fd(conn, fd);
+	c->next = srv->clients;
+	if (c->next)
+		c->next->prev = c;
+	srv->clients = c;
+	return 0;
 }
 
 static void on_log(rkv_node *node, rkv_log_level level, const char *msg,
@@ -2009,6 +2115,7 @@ static int create_node(struct server *srv)
 		goto out;
 	rkv_callbacks_set_send(cbs, on_send);
 	rkv_callbacks_set_close(cbs, on_close);
+	rkv_callbacks_set_connect(cbs, on_connect);
 	rkv_callbacks_set_log(cbs, on_log);
 	rkv_callbacks_set_event(cbs, on_event);
 	rkv_callbacks_set_clock(cbs, on_clock);

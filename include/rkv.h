@@ -197,9 +197,27 @@ typedef int64_t (*rkv_send_cb)(rkv_node *node, rkv_conn *conn,
 			       void *user_data);
 
 /* Ask the host to open an outbound TCP connection to host:port for `conn`
- * (replica -> master links, sentinel -> instance links). Return 0 if the
- * attempt was started, or a negative value if it could not be. Used by the
- * replication and sentinel subsystems. */
+ * (replica -> master links, later sentinel -> instance links). The node
+ * created `conn` (its conn_user_data is NULL: the host may attach its own
+ * with rkv_conn_set_user_data() during this call). Return 0 if the attempt
+ * was started, or a negative value if it could not be: the node then frees
+ * `conn` itself, before this callback's caller returns, and the host must
+ * not keep it.
+ *
+ * Once started, an outbound connection is the host's like an accepted one:
+ *   - when the TCP connection is established, the host calls
+ *     rkv_conn_connected(conn); the node then starts talking (send);
+ *   - the host feeds what it reads with rkv_conn_recv() and calls
+ *     rkv_conn_writable() as for any connection;
+ *   - when the attempt fails or the connection breaks, the host may give
+ *     the reason with rkv_conn_set_error() ("Connection refused") and then
+ *     frees it with rkv_conn_free() (outside callbacks); the node logs the
+ *     failure and retries later on its own (rkv_node_tick());
+ *   - when the node is done with it (REPLICAOF NO ONE, a timeout, CLIENT
+ *     KILL) the close callback fires, as for any connection; the host
+ *     closes its socket and frees it with rkv_conn_free().
+ * Without a connect callback REPLICAOF still records the master but no
+ * link is ever opened. */
 typedef int (*rkv_connect_cb)(rkv_node *node, rkv_conn *conn, const char *host,
 			      int port, void *user_data);
 
@@ -415,7 +433,7 @@ typedef enum rkv_config_class {
 	 * accepted, stored, and reported as RKV_CONFIG_UNSUPPORTED. */
 	RKV_CONFIG_ACCEPTED = 3,
 	/* Only the default value is accepted; any other asks for a feature
-	 * rkv does not have (appendonly yes, cluster-enabled yes, replicaof,
+	 * rkv does not have (appendonly yes, cluster-enabled yes,
 	 * notify-keyspace-events, tls-port, aclfile, min-replicas-to-write,
 	 * maxmemory-clients). */
 	RKV_CONFIG_REFUSED_VALUE = 4
@@ -556,6 +574,30 @@ RKV_API int rkv_conn_set_fd(rkv_conn *conn, int fd);
 
 /* The conn_user_data given to rkv_conn_new(). */
 RKV_API void *rkv_conn_user_data(const rkv_conn *conn);
+
+/* Replace the host's per-connection pointer (rkv_conn_user_data()): for
+ * outbound connections, which the node creates with NULL. Returns 0 or
+ * RKV_ERR_INVALID (conn NULL). */
+RKV_API int rkv_conn_set_user_data(rkv_conn *conn, void *conn_user_data);
+
+/* The host established the outbound connection `conn` (see rkv_connect_cb):
+ * the node starts its protocol on it (output goes to `send` before this
+ * returns). Must not be called from inside an rkv callback.
+ * Returns 0; RKV_ERR_INVALID (conn NULL, or not an outbound connection);
+ * RKV_ERR_STATE (already connected); RKV_ERR_CLOSED (the node no longer
+ * wants it: the close callback has fired). */
+RKV_API int rkv_conn_connected(rkv_conn *conn);
+
+/* Record why an outbound connection failed (the connect error, or why it
+ * broke), as strerror() words it; the node logs it when the host frees the
+ * connection ("Error condition on socket for SYNC: Connection refused").
+ * The string is copied (at most 127 bytes). Optional.
+ * Returns 0 or RKV_ERR_INVALID (conn or reason NULL). */
+RKV_API int rkv_conn_set_error(rkv_conn *conn, const char *reason);
+
+/* 1 if `conn` was created by the node (an outbound connection it asked the
+ * host to open with the connect callback), 0 for an accepted one. */
+RKV_API int rkv_conn_is_outbound(const rkv_conn *conn);
 
 /* The node a connection belongs to. */
 RKV_API rkv_node *rkv_conn_node(const rkv_conn *conn);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "replica.h"
 #include "config.h"
 #include "persist.h"
 #include "util.h"
@@ -510,7 +511,7 @@ static void section_persistence(info_ctx *x)
 	rkv_node *node = x->node;
 	const struct rkv_bgsave *b = node->bgsave;
 	/* Keys written so far (all of them once the commit is pending). */
-	unsigned long long done = !b	     ? 0
+	unsigned long long done = !b	    ? 0
 				  : b->snap ? rkv_snapshot_keys(b->snap)
 					    : b->keys_total;
 
@@ -531,7 +532,8 @@ static void section_persistence(info_ctx *x)
 	kv(x, "rdb_bgsave_in_progress", "%d", b != NULL);
 	/* The start time until something is saved, as Redis. */
 	kv(x, "rdb_last_save_time", "%lld", (long long)node->lastsave_s);
-	kv(x, "rdb_last_bgsave_status", "%s", node->bgsave_failed ? "err" : "ok");
+	kv(x, "rdb_last_bgsave_status", "%s",
+	   node->bgsave_failed ? "err" : "ok");
 	kv(x, "rdb_last_bgsave_time_sec", "%lld", node->bgsave_last_secs);
 	kv(x, "rdb_current_bgsave_time_sec", "%lld",
 	   b ? (long long)((rkv_node_now_us(node) - b->start_us) / 1000000)
@@ -609,11 +611,65 @@ static void section_stats(info_ctx *x)
 	kv(x, "io_threaded_writes_processed", "%d", 0);
 }
 
+static long long info_conf_ll(rkv_node *node, const char *name, long long dflt)
+{
+	char v[32];
+	long long n;
+
+	if (rkv_node_config_get(node, name, v, sizeof(v)) < 0 ||
+	    !rkv_string2ll(v, strlen(v), &n))
+		return dflt;
+	return n;
+}
+
+static int info_conf_yes(rkv_node *node, const char *name)
+{
+	char v[8];
+
+	return rkv_node_config_get(node, name, v, sizeof(v)) >= 0 &&
+	       strcmp(v, "yes") == 0;
+}
+
 static void section_replication(info_ctx *x)
 {
 	const rkv_repl *r = &x->node->repl;
+	rkv_replica_status st;
 
-	kv(x, "role", "%s", "master");
+	if (rkv_replica_get_status(x->node, &st)) {
+		kv(x, "role", "%s", "slave");
+		kv(x, "master_host", "%s", st.host);
+		kv(x, "master_port", "%d", st.port);
+		kv(x, "master_link_status", "%s", st.link_up ? "up" : "down");
+		kv(x, "master_last_io_seconds_ago", "%lld", st.last_io_s);
+		kv(x, "master_sync_in_progress", "%d", st.sync_in_progress);
+		kv(x, "slave_read_repl_offset", "%lld", st.read_offset);
+		kv(x, "slave_repl_offset", "%lld", st.offset);
+		if (st.sync_in_progress) {
+			double perc = st.sync_total > 0
+					  ? (double)st.sync_read * 100 /
+						(double)st.sync_total
+					  : 0;
+
+			kv(x, "master_sync_total_bytes", "%lld", st.sync_total);
+			kv(x, "master_sync_read_bytes", "%lld", st.sync_read);
+			kv(x, "master_sync_left_bytes", "%lld",
+			   st.sync_total - st.sync_read);
+			kv(x, "master_sync_perc", "%.2f", perc);
+			kv(x, "master_sync_last_io_seconds_ago", "%lld",
+			   st.sync_last_io_s);
+		}
+		if (!st.link_up)
+			kv(x, "master_link_down_since_seconds", "%lld",
+			   st.down_since_s);
+		kv(x, "slave_priority", "%lld",
+		   info_conf_ll(x->node, "replica-priority", 100));
+		kv(x, "slave_read_only", "%d",
+		   rkv_replica_deny_writes(x->node) ? 1 : 0);
+		kv(x, "replica_announced", "%d",
+		   info_conf_yes(x->node, "replica-announced"));
+	} else {
+		kv(x, "role", "%s", "master");
+	}
 	kv(x, "connected_slaves", "%d", 0);
 	kv(x, "master_failover_state", "%s", "no-failover");
 	kv(x, "master_replid", "%s", r->replid);
@@ -808,6 +864,8 @@ static int client_type_by_name(const rkv_slice *a)
 /* Redis's getClientType(): monitors count as replicas. */
 static int client_type(const rkv_conn *c)
 {
+	if (c->flags & RKV_CONN_MASTER)
+		return CT_MASTER;
 	if (c->flags & RKV_CONN_MONITOR)
 		return CT_REPLICA;
 	if (c->nsub || c->npsub)
@@ -819,7 +877,9 @@ static int client_type(const rkv_conn *c)
  * API's own. */
 static bool client_visible(const rkv_conn *c)
 {
-	return !(c->flags & RKV_CONN_HOST) && !c->closed;
+	return !(c->flags & RKV_CONN_HOST) && !c->closed &&
+	       (!(c->flags & RKV_CONN_OUTBOUND) ||
+		(c->flags & RKV_CONN_MASTER));
 }
 
 /* Redis's getClientInfoString(), newline not included. */
@@ -834,6 +894,8 @@ static void client_info_line(rkv_conn *self, rkv_conn *c, const char *sub,
 	long long totmem;
 	int n;
 
+	if (c->flags & RKV_CONN_MASTER)
+		*p++ = 'M';
 	if (c->flags & RKV_CONN_MONITOR)
 		*p++ = 'O';
 	if (c->nsub || c->npsub)
@@ -876,6 +938,16 @@ static void client_info_line(rkv_conn *self, rkv_conn *c, const char *sub,
 		rkv_buf_append(out, line,
 			       (size_t)n < sizeof(line) ? (size_t)n
 							: sizeof(line) - 1);
+}
+
+void rkv_client_info_string(rkv_conn *c, char *out, size_t cap)
+{
+	rkv_buf b;
+
+	rkv_buf_init(&b, rkv_node_alloc(c->node));
+	client_info_line(c, c, "info", &b);
+	snprintf(out, cap, "%.*s", (int)b.len, b.oom ? "" : rkv_buf_head(&b));
+	rkv_buf_free(&b);
 }
 
 static void client_id(rkv_conn *c, size_t argc, const rkv_slice *argv)

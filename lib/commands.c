@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "replica.h"
 #include "util.h"
 
 bool rkv_arg_is(const rkv_slice *a, const char *lower)
@@ -289,6 +290,7 @@ void rkv_cmd_hello(rkv_conn *c, size_t argc, const rkv_slice *argv)
 #define TX RKV_CMD_TXN
 #define D  RKV_CMD_DENYOOM
 #define A  RKV_CMD_ADMIN
+#define NS RKV_CMD_STALE
 
 /* Subcommands as Redis 7.0 declares them (name, arity, flags), sorted. */
 #define SUBS(a) a, sizeof(a) / sizeof(*a)
@@ -388,6 +390,7 @@ static const rkv_command command_table[] = {
     {"randomkey", 1, R, 0, 0, 0, rkv_cmd_randomkey},
     {"rename", 3, W, 1, 2, 1, rkv_cmd_rename},
     {"renamenx", 3, W | F, 1, 2, 1, rkv_cmd_renamenx},
+    {"replicaof", 3, A | NS, 0, 0, 0, rkv_cmd_replicaof},
     {"reset", 1, NA | PS | TX | F, 0, 0, 0, rkv_cmd_reset},
     {"save", 1, A, 0, 0, 0, rkv_cmd_save},
     {"scan", -2, R, 0, 0, 0, rkv_cmd_scan},
@@ -397,6 +400,7 @@ static const rkv_command command_table[] = {
     {"setnx", 3, W | F | D, 1, 1, 1, rkv_cmd_setnx},
     {"setrange", 4, W | D, 1, 1, 1, rkv_cmd_setrange},
     {"shutdown", -1, A, 0, 0, 0, rkv_cmd_shutdown},
+    {"slaveof", 3, A | NS, 0, 0, 0, rkv_cmd_replicaof},
     {"slowlog", -2, A, 0, 0, 0, rkv_cmd_slowlog, SUBS(slowlog_sub)},
     {"strlen", 2, R | F, 1, 1, 1, rkv_cmd_strlen},
     {"subscribe", -2, PS, 0, 0, 0, rkv_cmd_subscribe},
@@ -422,6 +426,7 @@ static const rkv_command command_table[] = {
 #undef TX
 #undef D
 #undef A
+#undef NS
 
 /* Compare name[0..len) case-insensitively with a lower-case word. */
 static int name_cmp(const char *name, size_t len, const char *word)
@@ -608,6 +613,18 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		reject(c);
 		return;
 	}
+	if (c->flags & RKV_CONN_MASTER) {
+		/* Our master's stream: applied whatever the local limits
+		 * (Redis's obey_client). */
+		if ((c->flags & RKV_CONN_MULTI) &&
+		    !(cmd->flags & RKV_CMD_TXN)) {
+			if (!rkv_multi_queue(c, cmd, argc, argv))
+				reject(c);
+			return;
+		}
+		rkv_command_call(c, cmd, argc, argv);
+		return;
+	}
 	if (node->set.maxmemory && (cmd->flags & RKV_CMD_DENYOOM) &&
 	    (long long)node->mem.used > node->set.maxmemory) {
 		/* maxmemory-policy noeviction: writes that may grow memory
@@ -635,6 +652,14 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		reject(c);
 		return;
 	}
+	if (node->replica && (cmd->flags & RKV_CMD_WRITE) &&
+	    rkv_replica_deny_writes(node)) {
+		rkv_resp_add_errorf(&c->obuf, "-READONLY You can't write "
+					      "against a read only replica.");
+		node->stats.error_replies++;
+		reject(c);
+		return;
+	}
 	if ((c->nsub || c->npsub) && c->proto == 2 &&
 	    !(cmd->flags & RKV_CMD_PUBSUB)) {
 		rkv_resp_add_errorf(
@@ -643,6 +668,16 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		    "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
 		    "allowed in this context",
 		    rkv_command_fullname(cmd, sub, fullname, sizeof(fullname)));
+		node->stats.error_replies++;
+		reject(c);
+		return;
+	}
+	if (node->replica &&
+	    !(cmd->flags & (RKV_CMD_STALE | RKV_CMD_ADMIN | RKV_CMD_NOAUTH)) &&
+	    cmd->proc != rkv_cmd_info && rkv_replica_stale(node)) {
+		rkv_resp_add_errorf(&c->obuf,
+				    "-MASTERDOWN Link with MASTER is down and "
+				    "replica-serve-stale-data is set to 'no'.");
 		node->stats.error_replies++;
 		reject(c);
 		return;

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "replica.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------------- */
@@ -352,7 +353,7 @@ static const cfg_def defs[] = {
     SP("notify-keyspace-events", NULL, C_REFUSED, 0, S_NOTIFY, "",
        "keyspace notifications"),
     SP("bind", NULL, HO, F_MULTI | F_NORUNTIME, S_BIND, "* -::*", NULL),
-    SP("replicaof", "slaveof", C_REFUSED, IM | F_MULTI, S_REPLICAOF, "",
+    SP("replicaof", "slaveof", C_APPLIED, IM | F_MULTI, S_REPLICAOF, "",
        "replication"),
     SP("latency-tracking-info-percentiles", NULL, AC, F_MULTI, S_LATPCT,
        "50 99 99.9", NULL),
@@ -1251,8 +1252,8 @@ static int parse_special(rkv_node *node, const cfg_def *d, char *const *argv,
 			seterr(err, errlen, "Invalid master port");
 			return RKV_ERR_INVALID;
 		}
-		refused_msg(d, err, errlen);
-		return RKV_ERR_INVALID;
+		pd->text = join_args(node, argv, argc);
+		return pd->text ? 0 : RKV_ERR_NOMEM;
 	}
 	}
 	seterr(err, errlen, "internal error");
@@ -1459,6 +1460,9 @@ static const char *current_text(rkv_node *node, const cfg_def *d, char *buf,
 	case A_LATENCY:
 		snprintf(buf, len, "%lld", s->latency_threshold_ms);
 		return buf;
+	case S_REPLICAOF:
+		rkv_replica_config_text(node, buf, len);
+		return buf;
 	case S_COBL:
 		snprintf(buf, len,
 			 "normal %lld %lld %lld slave %lld %lld %lld pubsub "
@@ -1607,6 +1611,18 @@ static int apply(rkv_node *node, pending *pd, enum set_mode mode)
 	case A_LATENCY:
 		s->latency_threshold_ms = v;
 		break;
+	case S_REPLICAOF: {
+		char *sp = strchr(pd->text, ' ');
+
+		if (!pd->text[0] || !sp) {
+			rkv_replica_config(node, NULL, 0);
+		} else {
+			*sp = '\0';
+			rkv_replica_config(node, pd->text, atoi(sp + 1));
+			*sp = ' ';
+		}
+		break;
+	}
 	case S_COBL: {
 		long long lim[3][3];
 		unsigned mask;

@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "commands.h"
 #include "config.h"
+#include "replica.h"
 
 /* ---------------------------------------------------------------------- */
 /* Callbacks and options                                                  */
@@ -309,6 +310,7 @@ void rkv_node_free(rkv_node *node)
 	rkv_conn_free(node->host_conn);
 	while (node->conns)
 		rkv_conn_free(node->conns);
+	rkv_replica_free(node);
 	rkv_pubsub_free(node);
 	rkv_server_free(node);
 	rkv_config_free(node);
@@ -334,6 +336,10 @@ static void propagate_expired(int db, const rkv_entry *e, void *ud)
 	rkv_slice argv[2] = {{"DEL", 3}, {rkv_entry_key(e), e->klen}};
 	long long dirty = node->dirty;
 
+	/* A replica never deletes keys on its own account: its master's DEL
+	 * comes in the stream (Redis keeps replicas' stream its master's). */
+	if (node->replica)
+		return;
 	/* An expiry is replicated as a DEL but is not a change the save
 	 * points count, as in Redis. */
 	rkv_propagate(node, db, 2, argv);
@@ -348,7 +354,8 @@ static void clients_cron(rkv_node *node)
 
 	for (rkv_conn *c = node->conns; c; c = next) {
 		next = c->next;
-		if (c->closing || (c->flags & RKV_CONN_HOST))
+		if (c->closing ||
+		    (c->flags & (RKV_CONN_HOST | RKV_CONN_OUTBOUND)))
 			continue;
 		if (node->set.timeout_s > 0 && !c->nsub && !c->npsub &&
 		    !(c->flags & RKV_CONN_MONITOR) &&
@@ -369,11 +376,12 @@ int rkv_node_tick(rkv_node *node, int64_t now_ms)
 		return RKV_ERR_INVALID;
 	node->tick_ms = now_ms;
 	rkv_node_snapshot_time(node);
-	if (!node->active_expire_off)
+	if (!node->active_expire_off && !node->replica)
 		rkv_keyspace_active_expire(&node->ks, node->cmd_time_ms,
 					   ACTIVE_EXPIRE_BUDGET);
 	rkv_keyspace_upkeep(&node->ks, REHASH_STEPS_PER_TICK);
 	clients_cron(node);
+	rkv_replica_cron(node);
 	rkv_persist_cron(node);
 	rkv_node_flush_pending(node);
 	return 0;
@@ -478,6 +486,87 @@ int rkv_conn_new(rkv_node *node, rkv_conn **out, void *conn_user_data)
 	return 0;
 }
 
+rkv_conn *rkv_conn_new_outbound(rkv_node *node, const rkv_link_ops *ops,
+				const char *host, int port, int *rc)
+{
+	rkv_conn *c;
+
+	if (!node->cb.connect) {
+		*rc = RKV_ERR_STATE;
+		return NULL;
+	}
+	c = conn_create(node, NULL);
+	if (!c) {
+		*rc = RKV_ERR_NOMEM;
+		return NULL;
+	}
+	c->flags |= RKV_CONN_OUTBOUND | RKV_CONN_AUTHED;
+	c->link = ops;
+	snprintf(c->addr, sizeof(c->addr), "%s:%d", host, port);
+	c->next = node->conns;
+	if (node->conns)
+		node->conns->prev = c;
+	node->conns = c;
+	node->nconns++;
+	if (node->cb.connect(node, c, host, port, node->user_data) < 0) {
+		c->link = NULL; /* no "lost": the caller hears *rc */
+		rkv_conn_free(c);
+		*rc = RKV_ERR_CALLBACK;
+		return NULL;
+	}
+	*rc = 0;
+	return c;
+}
+
+int rkv_conn_set_user_data(rkv_conn *c, void *conn_user_data)
+{
+	if (!c)
+		return RKV_ERR_INVALID;
+	c->user_data = conn_user_data;
+	return 0;
+}
+
+int rkv_conn_set_error(rkv_conn *c, const char *reason)
+{
+	if (!c || !reason)
+		return RKV_ERR_INVALID;
+	snprintf(c->conn_err, sizeof(c->conn_err), "%s", reason);
+	return 0;
+}
+
+int rkv_conn_is_outbound(const rkv_conn *c)
+{
+	return c && (c->flags & RKV_CONN_OUTBOUND) ? 1 : 0;
+}
+
+int rkv_conn_connected(rkv_conn *c)
+{
+	if (!c || !(c->flags & RKV_CONN_OUTBOUND))
+		return RKV_ERR_INVALID;
+	if (c->closing || !c->link)
+		return RKV_ERR_CLOSED;
+	if (c->flags & RKV_CONN_LINKUP)
+		return RKV_ERR_STATE;
+	c->flags |= RKV_CONN_LINKUP;
+	rkv_node_snapshot_time(c->node);
+	c->link->connected(c);
+	conn_flush(c);
+	if (c->node->pending)
+		rkv_node_flush_pending(c->node);
+	return c->closing ? RKV_ERR_CLOSED : 0;
+}
+
+/* The owner of an outbound connection hears that it is gone, once. */
+static void conn_link_lost(rkv_conn *c)
+{
+	const rkv_link_ops *ops = c->link;
+
+	if (!ops)
+		return;
+	c->link = NULL;
+	ops->lost(c);
+}
+
 rkv_conn *rkv_conn_new_host(rkv_node *node)
 {
 	rkv_conn *c = conn_create(node, NULL);
@@ -494,6 +583,7 @@ void rkv_conn_free(rkv_conn *c)
 	if (!c)
 		return;
 	node = c->node;
+	conn_link_lost(c);
 	rkv_multi_conn_free(c);
 	rkv_pubsub_conn_free(c);
 	if (c->flags & RKV_CONN_MONITOR)
@@ -573,6 +663,7 @@ static void conn_mark_closed(rkv_conn *c)
 	if (c->closed)
 		return;
 	c->closed = c->closing = true;
+	conn_link_lost(c);
 	if (c->node->cb.close)
 		c->node->cb.close(c->node, c, c->node->user_data);
 }
@@ -610,6 +701,11 @@ static int conn_flush(rkv_conn *c)
 	if (c->closing && c->obuf.len == 0)
 		conn_mark_closed(c);
 	return c->closed ? RKV_ERR_CLOSED : 0;
+}
+
+int rkv_conn_flush(rkv_conn *c)
+{
+	return conn_flush(c);
 }
 
 void rkv_conn_mark_pending(rkv_conn *c)
@@ -833,15 +929,23 @@ static long long conn_process(rkv_conn *c, const char *in, size_t len)
 	size_t off = 0;
 
 	while (!c->closing) {
-		size_t used;
+		size_t used, start = off;
 		int r = rkv_req_parse(&c->parser, in + off, len - off, &used);
 
 		off += used;
 		if (r == RKV_RESP_DONE) {
-			rkv_command_execute(c, c->parser.argc, c->parser.argv);
+			if (c->flags & RKV_CONN_MASTER)
+				rkv_replica_exec(c, c->parser.argc,
+						 c->parser.argv, in + start,
+						 off - start);
+			else
+				rkv_command_execute(c, c->parser.argc,
+						    c->parser.argv);
 			continue;
 		}
-		if (r == RKV_ERR_PROTO)
+		if (r == RKV_ERR_PROTO && (c->flags & RKV_CONN_MASTER))
+			rkv_replica_protocol_error(c, c->parser.errreason);
+		else if (r == RKV_ERR_PROTO)
 			conn_protocol_error(c, in + off, len - off);
 		else if (r == RKV_ERR_NOMEM)
 			return RKV_ERR_NOMEM;
@@ -860,6 +964,27 @@ int rkv_conn_recv(rkv_conn *c, const uint8_t *data, size_t len)
 		return RKV_ERR_CLOSED;
 	c->node->stats.net_input_bytes += (long long)len;
 	rkv_node_snapshot_time(c->node);
+	if (c->link && !(c->flags & RKV_CONN_MASTER)) {
+		/* An outbound link in its handshake: its owner reads it. */
+		long long n = c->link->recv(c, (const char *)data, len);
+
+		if (n < 0 && !c->closed) {
+			c->closing = true;
+			c->obuf.len = 0;
+			conn_mark_closed(c);
+		}
+		if (n < 0 || c->closing || !(c->flags & RKV_CONN_MASTER) ||
+		    (size_t)n >= len) {
+			conn_flush(c);
+			if (c->node->pending)
+				rkv_node_flush_pending(c->node);
+			return c->closing ? RKV_ERR_CLOSED : 0;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	if (c->flags & RKV_CONN_MASTER)
+		rkv_replica_read(c, len);
 	if (c->qbuf.len == 0) {
 		/* Common case: parse the host's buffer in place, keep only an
 		 * incomplete tail. */

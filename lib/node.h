@@ -138,6 +138,8 @@ struct rkv_node {
 	rkv_conn *host_conn;	/* the in-process API's connection (api.c) */
 	char run_id[41];	/* INFO run_id: 40 hex chars from the seed */
 	rkv_repl repl;		/* repl.c: IDs, offset, backlog */
+	struct rkv_replica
+	    *replica; /* replica.c: link to our master, or NULL */
 	/* Subsystem state, each owned by its own file. */
 	struct rkv_pubsub *pubsub; /* cmd_pubsub.c */
 	struct rkv_server *server; /* cmd_server.c: slowlog, latency */
@@ -158,6 +160,22 @@ struct rkv_node {
 #define RKV_CONN_NO_EVICT   0x0020 /* CLIENT NO-EVICT on */
 #define RKV_CONN_PENDING    0x0040 /* on node->pending */
 #define RKV_CONN_HOST	    0x0080 /* the in-process API's own connection */
+#define RKV_CONN_OUTBOUND   0x1000 /* created by the node (connect callback) */
+#define RKV_CONN_LINKUP	    0x2000 /* outbound: the host said it connected */
+#define RKV_CONN_MASTER	    0x4000 /* our master's link, streaming (flags=M) */
+
+/* What an outbound connection's owner (replica.c) is told. */
+typedef struct rkv_link_ops {
+	/* The host established the connection. */
+	void (*connected)(rkv_conn *c);
+	/* Bytes received while the connection is not (yet) a master stream:
+	 * returns how many were used (the rest, if the connection became
+	 * RKV_CONN_MASTER meanwhile, runs through the command pipeline), or a
+	 * negative value to drop the link. */
+	long long (*recv)(rkv_conn *c, const char *data, size_t len);
+	/* The connection is gone (closed or freed); called once. */
+	void (*lost)(rkv_conn *c);
+} rkv_link_ops;
 
 /* A command queued by MULTI: its argv copied into one allocation. */
 typedef struct rkv_queued {
@@ -194,7 +212,19 @@ struct rkv_conn {
 	size_t nsub, npsub;	    /* channels and patterns subscribed */
 	struct rkv_conn_pubsub *ps; /* cmd_pubsub.c: this client's channels */
 	int64_t obuf_soft_since_ms; /* over the soft limit since; 0: not */
+	const rkv_link_ops *link;   /* outbound: its owner; NULL once lost */
+	char conn_err[128];	    /* outbound: rkv_conn_set_error() */
 };
+
+/* Create an outbound connection owned by ops and ask the host to open it
+ * (connect callback). Returns the connection, or NULL with *rc set
+ * (RKV_ERR_NOMEM, RKV_ERR_STATE: no connect callback, RKV_ERR_CALLBACK: the
+ * callback refused; the connection is then already freed). */
+rkv_conn *rkv_conn_new_outbound(rkv_node *node, const rkv_link_ops *ops,
+				const char *host, int port, int *rc);
+
+/* Hand c's queued output to the host now. */
+int rkv_conn_flush(rkv_conn *c);
 
 /* The in-process API's connection (node->host_conn, created by api.c):
  * flagged RKV_CONN_HOST and authenticated, but not on node->conns and not

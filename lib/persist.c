@@ -11,6 +11,7 @@
 #include "rdb.h"
 #include "rkv.h"
 #include "persist.h"
+#include "replica.h"
 #include "snapshot.h"
 #include "util.h"
 
@@ -540,6 +541,11 @@ int rkv_node_load_begin(rkv_node *node, rkv_loader **out)
 		    (unsigned long long)node->set.proto_max_bulk_len;
 	*out = l;
 	return 0;
+}
+
+void rkv_loader_keep_expired(rkv_loader *l)
+{
+	l->r.now_ms = INT64_MIN;
 }
 
 int rkv_loader_feed(rkv_loader *l, const void *data, size_t len)

@@ -259,7 +259,7 @@ START_TEST(aliases_and_describe)
 	ck_assert_int_eq(
 	    rkv_config_describe("slaveof", &canon, &cls, &flags, NULL), 0);
 	ck_assert_str_eq(canon, "replicaof");
-	ck_assert_int_eq(cls, RKV_CONFIG_REFUSED_VALUE);
+	ck_assert_int_eq(cls, RKV_CONFIG_APPLIED);
 	ck_assert(flags & RKV_CONFIG_IMMUTABLE);
 	ck_assert(flags & RKV_CONFIG_MULTI_ARG);
 	ck_assert_int_eq(rkv_config_describe("port", NULL, &cls, NULL, NULL),
@@ -326,10 +326,11 @@ START_TEST(classes_accept_warn_refuse)
 	set_fails("cluster-enabled yes",
 		  "rkv does not support Redis Cluster yet: only the default "
 		  "'cluster-enabled no' is accepted");
-	set_fails("replicaof 127.0.0.1 6379",
-		  "rkv does not support replication yet: only the default "
-		  "'replicaof \"\"' is accepted");
+	/* replicaof is applied: the node becomes a replica. */
+	set_ok("replicaof 127.0.0.1 6379");
+	ck_assert_str_eq(get("replicaof"), "127.0.0.1 6379");
 	set_ok("slaveof no one");
+	ck_assert_str_eq(get("replicaof"), "");
 	set_fails("maxmemory-policy allkeys-lru",
 		  "rkv supports only maxmemory-policy noeviction for now (key "
 		  "eviction is not implemented yet)");
