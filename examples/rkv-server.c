@@ -345,6 +345,8 @@ static void log_line(const struct server *srv, rkv_log_level level,
 	char when[64];
 	size_t off;
 	int lvl = (int)level;
+	/* Redis's role letter: S while a replica, else M. */
+	char role = srv->node && rkv_node_is_replica(srv->node) ? 'S' : 'M';
 
 	if (lvl < RKV_LOG_DEBUG)
 		lvl = RKV_LOG_DEBUG;
@@ -363,12 +365,12 @@ static void log_line(const struct server *srv, rkv_log_level level,
 
 		if (!fp)
 			return;
-		fprintf(fp, "%d:M %s %c %s\n", (int)srv->pid, when, marker[lvl],
-			msg);
+		fprintf(fp, "%d:%c %s %c %s\n", (int)srv->pid, role, when,
+			marker[lvl], msg);
 		fclose(fp);
 		return;
 	}
-	printf("%d:M %s %c %s\n", (int)srv->pid, when, marker[lvl], msg);
+	printf("%d:%c %s %c %s\n", (int)srv->pid, role, when, marker[lvl], msg);
 	fflush(stdout);
 }
 

@@ -410,6 +410,11 @@ RKV_API void rkv_node_free(rkv_node *node);
  * Returns 0. */
 RKV_API int rkv_node_tick(rkv_node *node, int64_t now_ms);
 
+/* 1 while the node is a replica (REPLICAOF host port, or the replicaof
+ * directive), 0 while it is a master (or node is NULL). Hosts use it for
+ * Redis's role letter in log lines ("S" / "M"). */
+RKV_API int rkv_node_is_replica(const rkv_node *node);
+
 /* The user_data the node was created with. */
 RKV_API void *rkv_node_user_data(const rkv_node *node);
 

@@ -952,6 +952,11 @@ void rkv_replica_free(rkv_node *node)
 	node->replica = NULL;
 }
 
+int rkv_node_is_replica(const rkv_node *node)
+{
+	return node && node->replica ? 1 : 0;
+}
+
 bool rkv_replica_deny_writes(rkv_node *node)
 {
 	return node->replica && conf_yes(node, "replica-read-only");
