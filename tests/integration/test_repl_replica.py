@@ -1,0 +1,275 @@
+"""rkv-server as a replica of a REAL redis-server master (issue 6, interop
+redis master -> rkv replica).
+
+usage: /usr/bin/python3 test_repl_replica.py <rkv-server> <redis-server>
+
+- config `replicaof`: full sync of a dataset (EOF form, diskless master);
+- 10,000 writes streamed (SET/INCR/DEL/EXPIRE/APPEND, several databases,
+  MULTI/EXEC), offsets equal, DEBUG DIGEST equal on both;
+- `CLIENT KILL TYPE master` on the replica, writes meanwhile, then a partial
+  resync: +CONTINUE, the master's sync_partial_ok goes up and sync_full does
+  not, digests equal;
+- READONLY for clients' writes;
+- REPLICAOF NO ONE: Redis's secondary-ID log line, role master, writable;
+- REPLICAOF again with a disk-based master ($<len> form): a full sync.
+Both servers run on free loopback ports and are stopped by their PID.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rkvtest  # noqa: E402
+from rkvtest import check, expect  # noqa: E402
+
+try:
+    import redis  # python3-redis on Debian's /usr/bin/python3
+except ImportError:
+    print("FAIL: redis-py is not importable; run with /usr/bin/python3 "
+          "(python3-redis)", flush=True)
+    sys.exit(1)
+
+RKV, REDIS = sys.argv[1], sys.argv[2]
+DEADLINE = 30.0
+
+
+class Proc:
+    def __init__(self, exe, workdir, name, extra=()):
+        self.port = rkvtest.free_port()
+        self.logpath = os.path.join(workdir, name + ".log")
+        argv = [exe, "--port", str(self.port), "--bind", "127.0.0.1",
+                "--dir", workdir, "--save", "",
+                "--enable-debug-command", "yes"]
+        if rkvtest.is_redis(exe):
+            argv += ["--appendonly", "no", "--dbfilename", name + ".rdb"]
+        argv += list(extra)
+        with open(self.logpath, "wb") as log:
+            self.proc = subprocess.Popen(
+                rkvtest.WRAPPER + argv, stdin=subprocess.DEVNULL,
+                stdout=log, stderr=subprocess.STDOUT)
+        s = rkvtest.Server.__new__(rkvtest.Server)
+        s.proc, s.port, s.logpath = self.proc, self.port, self.logpath
+        rkvtest.Server.wait_ready(s)
+        self.r = redis.Redis(port=self.port, decode_responses=True,
+                             socket_timeout=10)
+
+    def log(self):
+        return rkvtest.read_text(self.logpath)
+
+    def info(self, section):
+        return self.r.info(section)
+
+    def stop(self):
+        return rkvtest.stop_pid(self.proc)
+
+
+def wait_for(what, fn, timeout=DEADLINE):
+    deadline = time.monotonic() + timeout
+    while True:
+        v = fn()
+        if v:
+            return v
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)  # poll interval, not synchronisation
+
+
+def link_up(p):
+    return p.info("replication").get("master_link_status") == "up"
+
+
+def caught_up(m, p):
+    mo = m.info("replication")["master_repl_offset"]
+    ro = p.info("replication")
+    return ro.get("master_link_status") == "up" and \
+        ro["master_repl_offset"] == mo
+
+
+def digest(p):
+    return p.r.execute_command("DEBUG", "DIGEST")
+
+
+def writes(m, n, seed):
+    """n writes of several kinds over databases 0..3, some in MULTI."""
+    pipe = m.r.pipeline(transaction=False)
+    for i in range(n):
+        k = f"w{seed}:{i % 997}"
+        op = i % 10
+        if op == 0:
+            pipe.execute_command("SELECT", i % 4)
+        if op < 4:
+            pipe.set(k, f"v{i}")
+        elif op == 4:
+            pipe.incr(f"ctr{seed}:{i % 13}")
+        elif op == 5:
+            pipe.delete(k)
+        elif op == 6:
+            pipe.expire(k, 1000 + i)
+        elif op == 7:
+            pipe.append(k, "x")
+        elif op == 8:
+            pipe.execute_command("MULTI")
+            pipe.set(k + ":m", i)
+            pipe.set(k + ":c", i)
+            pipe.execute_command("EXEC")
+        else:
+            pipe.execute_command("MSET", k + ":a", i, k + ":b", i)
+        if len(pipe) >= 500:
+            pipe.execute()
+    pipe.execute()
+    m.r.execute_command("SELECT", 0)
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        m = Proc(REDIS, tmp, "master",
+                 ["--repl-diskless-sync", "yes",
+                  "--repl-diskless-sync-delay", "0"])
+        # The dataset before the replica exists.
+        pipe = m.r.pipeline(transaction=False)
+        for i in range(5000):
+            pipe.set(f"key:{i}", f"value:{i}" * (1 + i % 5))
+        for i in range(100):
+            pipe.set(f"ttl:{i}", i, ex=3600)
+        pipe.execute()
+        m.r.execute_command("SELECT", 2)
+        m.r.set("photo_obj_id", "3301000051")
+        m.r.execute_command("SELECT", 0)
+        p = Proc(RKV, tmp, "replica",
+                 ["--replicaof", "127.0.0.1", str(m.port)])
+        try:
+            run(m, p)
+        finally:
+            rc = p.stop()
+            m.stop()
+            check("replica exits with status 0 on SIGTERM",
+                  lambda: expect(rc == 0, f"status {rc}"))
+            if rkvtest.failed:
+                print("--- rkv log ---\n" + p.log()[-6000:])
+                print("--- redis log ---\n" + m.log()[-3000:])
+    return rkvtest.summary()
+
+
+def run(m, p):
+    def full_sync():
+        wait_for("link up", lambda: link_up(p))
+        info = p.info("replication")
+        expect(info["role"] == "slave", info)
+        expect(info["master_host"] == "127.0.0.1", info)
+        expect(info["master_port"] == m.port, info)
+        expect(info["master_sync_in_progress"] == 0, info)
+        expect(info["slave_read_only"] == 1, info)
+        expect(info["slave_priority"] == 100, info)
+        expect(info["replica_announced"] == 1, info)
+        expect(info["connected_slaves"] == 0, info)
+        mi = m.info("replication")
+        expect(info["master_replid"] == mi["master_replid"], (info, mi))
+        wait_for("offsets equal", lambda: caught_up(m, p))
+        expect(p.r.dbsize() == m.r.dbsize(), "dbsize")
+        expect(digest(p) == digest(m), "digest differs after full sync")
+        log = p.log()
+        expect("Connecting to MASTER 127.0.0.1:%d" % m.port in log, log)
+        expect("MASTER <-> REPLICA sync: receiving streamed RDB from "
+               "master with EOF" in log, log)
+        expect("MASTER <-> REPLICA sync: Finished with success" in log, log)
+        c = redis.Redis(port=p.port, db=2, decode_responses=True)
+        expect(c.get("photo_obj_id") == "3301000051", "photo_obj_id")
+    check("full sync from a redis-server master (config replicaof)",
+          full_sync)
+
+    def stream():
+        writes(m, 10000, 1)
+        wait_for("offsets equal", lambda: caught_up(m, p))
+        ri, mi = p.info("replication"), m.info("replication")
+        expect(ri["slave_repl_offset"] == mi["master_repl_offset"],
+               (ri, mi))
+        expect(digest(p) == digest(m), "digest differs after streaming")
+        # The replica's backlog holds the master's stream.
+        expect(ri["repl_backlog_active"] == 1, ri)
+        expect(ri["repl_backlog_first_byte_offset"] +
+               ri["repl_backlog_histlen"] == ri["master_repl_offset"] + 1,
+               ri)
+    check("10,000 writes streamed; offsets and DEBUG DIGEST equal", stream)
+
+    def readonly():
+        try:
+            p.r.set("x", "1")
+        except redis.exceptions.ReadOnlyError as e:
+            expect("You can't write against a read only replica" in str(e),
+                   str(e))
+            return
+        raise AssertionError("write accepted on a read-only replica")
+    check("READONLY for clients' writes", readonly)
+
+    def partial():
+        before = m.info("stats")
+        killed = p.r.execute_command("CLIENT", "KILL", "TYPE", "master")
+        expect(killed == 1, f"killed {killed}")
+        writes(m, 2000, 2)
+        wait_for("offsets equal", lambda: caught_up(m, p))
+        after = m.info("stats")
+        expect(after["sync_partial_ok"] == before["sync_partial_ok"] + 1,
+               (before["sync_partial_ok"], after["sync_partial_ok"]))
+        expect(after["sync_full"] == before["sync_full"],
+               (before["sync_full"], after["sync_full"]))
+        log = p.log()
+        expect("Connection with master lost." in log, log)
+        expect("Trying a partial resynchronization (request " +
+               m.info("replication")["master_replid"] in log, log)
+        expect("Successful partial resynchronization with master." in log,
+               log)
+        expect("MASTER <-> REPLICA sync: Master accepted a Partial "
+               "Resynchronization." in log, log)
+        expect("Partial resynchronization request from 127.0.0.1:%d "
+               "accepted." % p.port in m.log(), m.log())
+        expect(digest(p) == digest(m), "digest differs after +CONTINUE")
+    check("CLIENT KILL TYPE master, then +CONTINUE (no second full sync)",
+          partial)
+
+    def promote():
+        mi = m.info("replication")
+        off = p.info("replication")["master_repl_offset"]
+        expect(p.r.execute_command("REPLICAOF", "NO", "ONE") == "OK", "")
+        ri = p.info("replication")
+        expect(ri["role"] == "master", ri)
+        expect(ri["master_replid2"] == mi["master_replid"], ri)
+        expect(ri["second_repl_offset"] == off + 1, ri)
+        expect("Setting secondary replication ID to %s, valid up to "
+               "offset: %d. New replication ID is %s" %
+               (mi["master_replid"], off + 1, ri["master_replid"])
+               in p.log(), p.log())
+        expect("MASTER MODE enabled (user request from 'id=" in p.log(),
+               "MASTER MODE line")
+        expect(p.r.set("after-promotion", "1"), "write refused")
+    check("REPLICAOF NO ONE: secondary ID logged, writable", promote)
+
+    def resync_sized():
+        m.r.config_set("repl-diskless-sync", "no")
+        full_before = m.info("stats")["sync_full"]
+        expect(p.r.execute_command("REPLICAOF", "127.0.0.1", m.port) == "OK",
+               "")
+        wait_for("offsets equal", lambda: caught_up(m, p))
+        expect(m.info("stats")["sync_full"] == full_before + 1, "no sync")
+        expect("from master to parser" in p.log(), "sized form not used")
+        expect(p.r.get("after-promotion") is None, "local write kept")
+        expect(digest(p) == digest(m), "digest differs after $len sync")
+        writes(m, 1000, 3)
+        wait_for("offsets equal", lambda: caught_up(m, p))
+        expect(digest(p) == digest(m), "digest differs after streaming")
+    check("REPLICAOF a disk-based master: $<len> full sync", resync_sized)
+
+    def master_restart_reconnects():
+        # The master's link drops (its side this time): the replica
+        # reconnects and continues.
+        m.r.execute_command("CLIENT", "KILL", "TYPE", "replica")
+        writes(m, 100, 4)
+        wait_for("offsets equal", lambda: caught_up(m, p))
+        expect(digest(p) == digest(m), "digest")
+    check("the master drops the link: reconnect and continue",
+          master_restart_reconnects)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
