@@ -522,6 +522,30 @@ START_TEST(asynchronous_commit)
 }
 END_TEST
 
+/* rdb_changes_since_last_save moves as redis-server 7.0.15's does for the
+ * same commands (one change per key set or deleted, flushes count keys). */
+START_TEST(changes_counted_as_redis)
+{
+	static const struct {
+		const char *cmd;
+		const char *changes;
+	} steps[] = {
+	    {"MSET a 1 b 2 c 3", "3"},	{"DEL a b c x", "6"},
+	    {"FLUSHDB", "6"},		{"SET a 1", "7"},
+	    {"SETNX a 2", "7"},		{"MSETNX a 1 z 2", "7"},
+	    {"MSETNX y 1 z 2", "9"},	{"FLUSHALL", "12"},
+	    {"EXPIRE nokey 10", "12"},
+	};
+
+	expect("CONFIG SET save \"\"", "+OK\r\n");
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		cmd(steps[i].cmd);
+		ck_assert_str_eq(info("rdb_changes_since_last_save"),
+				 steps[i].changes);
+	}
+}
+END_TEST
+
 START_TEST(no_file_callbacks)
 {
 	rkv_callbacks *cbs;
@@ -558,6 +582,7 @@ int main(void)
 	tcase_add_test(tc, save_points_start_bgsave);
 	tcase_add_test(tc, flushall_stops_bgsave_and_saves_empty);
 	tcase_add_test(tc, asynchronous_commit);
+	tcase_add_test(tc, changes_counted_as_redis);
 	tcase_add_test(tc, no_file_callbacks);
 	suite_add_tcase(s, tc);
 	return rkv_test_run(s);
