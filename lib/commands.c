@@ -652,7 +652,7 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		reject(c);
 		return;
 	}
-	if (node->replica && (cmd->flags & RKV_CMD_WRITE) &&
+	if (node->mlink && (cmd->flags & RKV_CMD_WRITE) &&
 	    rkv_replica_deny_writes(node)) {
 		rkv_resp_add_errorf(&c->obuf, "-READONLY You can't write "
 					      "against a read only replica.");
@@ -672,7 +672,7 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		reject(c);
 		return;
 	}
-	if (node->replica &&
+	if (node->mlink &&
 	    !(cmd->flags & (RKV_CMD_STALE | RKV_CMD_ADMIN | RKV_CMD_NOAUTH)) &&
 	    cmd->proc != rkv_cmd_info && rkv_replica_stale(node)) {
 		rkv_resp_add_errorf(&c->obuf,

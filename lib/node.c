@@ -338,7 +338,7 @@ static void propagate_expired(int db, const rkv_entry *e, void *ud)
 
 	/* A replica never deletes keys on its own account: its master's DEL
 	 * comes in the stream (Redis keeps replicas' stream its master's). */
-	if (node->replica)
+	if (node->mlink)
 		return;
 	/* An expiry is replicated as a DEL but is not a change the save
 	 * points count, as in Redis. */
@@ -376,7 +376,7 @@ int rkv_node_tick(rkv_node *node, int64_t now_ms)
 		return RKV_ERR_INVALID;
 	node->tick_ms = now_ms;
 	rkv_node_snapshot_time(node);
-	if (!node->active_expire_off && !node->replica)
+	if (!node->active_expire_off && !node->mlink)
 		rkv_keyspace_active_expire(&node->ks, node->cmd_time_ms,
 					   ACTIVE_EXPIRE_BUDGET);
 	rkv_keyspace_upkeep(&node->ks, REHASH_STEPS_PER_TICK);

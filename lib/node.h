@@ -138,8 +138,7 @@ struct rkv_node {
 	rkv_conn *host_conn;	/* the in-process API's connection (api.c) */
 	char run_id[41];	/* INFO run_id: 40 hex chars from the seed */
 	rkv_repl repl;		/* repl.c: IDs, offset, backlog */
-	struct rkv_replica
-	    *replica; /* replica.c: link to our master, or NULL */
+	struct rkv_mlink *mlink; /* replica.c: link to our master, or NULL */
 	/* Subsystem state, each owned by its own file. */
 	struct rkv_pubsub *pubsub; /* cmd_pubsub.c */
 	struct rkv_server *server; /* cmd_server.c: slowlog, latency */

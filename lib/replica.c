@@ -17,7 +17,7 @@
 #define LINE_MAX_LEN   1024
 #define BACKOFF_MAX_MS 5000
 
-struct rkv_replica {
+struct rkv_mlink {
 	char host[256];
 	int port;
 	enum rkv_replica_state state;
@@ -60,9 +60,9 @@ static const rkv_link_ops link_ops = {link_connected, link_recv, link_lost};
 /* Helpers                                                                */
 /* ---------------------------------------------------------------------- */
 
-static struct rkv_replica *replica_get(rkv_node *node)
+static struct rkv_mlink *replica_get(rkv_node *node)
 {
-	struct rkv_replica *r = node->replica;
+	struct rkv_mlink *r = node->mlink;
 
 	if (r)
 		return r;
@@ -71,7 +71,7 @@ static struct rkv_replica *replica_get(rkv_node *node)
 		return NULL;
 	memset(r, 0, sizeof(*r));
 	rkv_buf_init(&r->multi, rkv_node_alloc(node));
-	node->replica = r;
+	node->mlink = r;
 	return r;
 }
 
@@ -102,7 +102,7 @@ static void send_cmd(rkv_conn *c, size_t argc, const char *const *argv)
 		rkv_resp_add_bulk(&c->obuf, argv[i], strlen(argv[i]));
 }
 
-static void send_ack(struct rkv_replica *r, rkv_node *node)
+static void send_ack(struct rkv_mlink *r, rkv_node *node)
 {
 	char off[32];
 	const char *argv[3] = {"REPLCONF", "ACK", off};
@@ -114,7 +114,7 @@ static void send_ack(struct rkv_replica *r, rkv_node *node)
 	r->last_ack_ms = node->cmd_time_ms;
 }
 
-static void transfer_reset(rkv_node *node, struct rkv_replica *r)
+static void transfer_reset(rkv_node *node, struct rkv_mlink *r)
 {
 	(void)node;
 	rkv_loader_free(r->loader);
@@ -125,7 +125,7 @@ static void transfer_reset(rkv_node *node, struct rkv_replica *r)
 	r->linelen = 0;
 }
 
-static void schedule_retry(rkv_node *node, struct rkv_replica *r)
+static void schedule_retry(rkv_node *node, struct rkv_mlink *r)
 {
 	int64_t delay = 1000;
 
@@ -137,7 +137,7 @@ static void schedule_retry(rkv_node *node, struct rkv_replica *r)
 }
 
 /* Drop the link without the "lost" handling (we know why). */
-static void link_drop(rkv_node *node, struct rkv_replica *r)
+static void link_drop(rkv_node *node, struct rkv_mlink *r)
 {
 	rkv_conn *c = r->conn;
 
@@ -153,7 +153,7 @@ static void link_drop(rkv_node *node, struct rkv_replica *r)
 }
 
 /* The handshake or the transfer failed: drop the link, retry later. */
-static void link_fail(rkv_node *node, struct rkv_replica *r)
+static void link_fail(rkv_node *node, struct rkv_mlink *r)
 {
 	link_drop(node, r);
 	r->state = RKV_REPL_CONNECT;
@@ -163,7 +163,7 @@ static void link_fail(rkv_node *node, struct rkv_replica *r)
 
 /* The link is the master's stream from now on (Redis's
  * replicationCreateMasterClient). */
-static void become_master_link(rkv_node *node, struct rkv_replica *r, int db)
+static void become_master_link(rkv_node *node, struct rkv_mlink *r, int db)
 {
 	rkv_conn *c = r->conn;
 
@@ -184,7 +184,7 @@ static void become_master_link(rkv_node *node, struct rkv_replica *r, int db)
 /* Connecting                                                             */
 /* ---------------------------------------------------------------------- */
 
-static void connect_master(rkv_node *node, struct rkv_replica *r)
+static void connect_master(rkv_node *node, struct rkv_mlink *r)
 {
 	int rc;
 	rkv_conn *c;
@@ -213,7 +213,7 @@ static void connect_master(rkv_node *node, struct rkv_replica *r)
 static void link_connected(rkv_conn *c)
 {
 	rkv_node *node = c->node;
-	struct rkv_replica *r = node->replica;
+	struct rkv_mlink *r = node->mlink;
 	const char *ping[1] = {"PING"};
 
 	if (!r || r->conn != c)
@@ -229,7 +229,7 @@ static void link_connected(rkv_conn *c)
 static void link_lost(rkv_conn *c)
 {
 	rkv_node *node = c->node;
-	struct rkv_replica *r = node->replica;
+	struct rkv_mlink *r = node->mlink;
 
 	if (!r || r->conn != c)
 		return;
@@ -261,7 +261,7 @@ static void link_lost(rkv_conn *c)
 /* Handshake                                                              */
 /* ---------------------------------------------------------------------- */
 
-static void send_psync(rkv_node *node, struct rkv_replica *r)
+static void send_psync(rkv_node *node, struct rkv_mlink *r)
 {
 	char off[32];
 	const char *argv[3] = {"PSYNC", "?", "-1"};
@@ -285,7 +285,7 @@ static void send_psync(rkv_node *node, struct rkv_replica *r)
 
 /* After PING's reply: AUTH, REPLCONFs, all at once (Redis pipelines them
  * and then reads the replies in order). */
-static void send_handshake(rkv_node *node, struct rkv_replica *r)
+static void send_handshake(rkv_node *node, struct rkv_mlink *r)
 {
 	char pass[512], user[256], ip[256], port[16];
 	long long p = conf_ll(node, "replica-announce-port", 0);
@@ -330,7 +330,7 @@ static void send_handshake(rkv_node *node, struct rkv_replica *r)
 	r->have_header = ip[0] != '\0';
 }
 
-static bool parse_fullresync(struct rkv_replica *r, const char *line)
+static bool parse_fullresync(struct rkv_mlink *r, const char *line)
 {
 	const char *id = line + 12, *sp;
 	long long off;
@@ -349,7 +349,7 @@ static bool parse_fullresync(struct rkv_replica *r, const char *line)
 
 /* +CONTINUE [<new id>]: keep the data, adopt the master's ID as Redis
  * does (the old one becomes the secondary ID). */
-static void psync_continue(rkv_node *node, struct rkv_replica *r,
+static void psync_continue(rkv_node *node, struct rkv_mlink *r,
 			   const char *line)
 {
 	const char *id = line + 9;
@@ -376,7 +376,7 @@ static void psync_continue(rkv_node *node, struct rkv_replica *r,
 }
 
 /* One reply line of the handshake; false if the link was dropped. */
-static bool handshake_line(rkv_node *node, struct rkv_replica *r,
+static bool handshake_line(rkv_node *node, struct rkv_mlink *r,
 			   const char *line)
 {
 	bool err = line[0] == '-';
@@ -473,7 +473,7 @@ static bool handshake_line(rkv_node *node, struct rkv_replica *r,
 /* The RDB of a full sync                                                 */
 /* ---------------------------------------------------------------------- */
 
-static bool transfer_header(rkv_node *node, struct rkv_replica *r,
+static bool transfer_header(rkv_node *node, struct rkv_mlink *r,
 			    const char *line)
 {
 	int rc;
@@ -539,7 +539,7 @@ static bool transfer_header(rkv_node *node, struct rkv_replica *r,
 	return true;
 }
 
-static bool load_feed(rkv_node *node, struct rkv_replica *r, const char *p,
+static bool load_feed(rkv_node *node, struct rkv_mlink *r, const char *p,
 		      size_t n)
 {
 	int rc;
@@ -558,7 +558,7 @@ static bool load_feed(rkv_node *node, struct rkv_replica *r, const char *p,
 }
 
 /* The whole RDB arrived: swap it in and start streaming. */
-static bool transfer_done(rkv_node *node, struct rkv_replica *r)
+static bool transfer_done(rkv_node *node, struct rkv_mlink *r)
 {
 	unsigned long long loaded = 0, expired = 0;
 	int rc = rkv_loader_end(r->loader);
@@ -592,7 +592,7 @@ static bool transfer_done(rkv_node *node, struct rkv_replica *r)
 
 /* EOF form: everything but the last MARK_LEN bytes seen goes to the
  * loader; the transfer ends when those are the mark. */
-static bool eof_feed(rkv_node *node, struct rkv_replica *r, const char *d,
+static bool eof_feed(rkv_node *node, struct rkv_mlink *r, const char *d,
 		     size_t n)
 {
 	size_t total = r->tlen + n;
@@ -624,7 +624,7 @@ static bool eof_feed(rkv_node *node, struct rkv_replica *r, const char *d,
 /* ---------------------------------------------------------------------- */
 
 /* Collect a line; returns the bytes used, *done when it is complete. */
-static size_t read_line(struct rkv_replica *r, const char *data, size_t len,
+static size_t read_line(struct rkv_mlink *r, const char *data, size_t len,
 			bool *done, bool *overflow)
 {
 	const char *nl = memchr(data, '\n', len);
@@ -650,7 +650,7 @@ static size_t read_line(struct rkv_replica *r, const char *data, size_t len,
 static long long link_recv(rkv_conn *c, const char *data, size_t len)
 {
 	rkv_node *node = c->node;
-	struct rkv_replica *r = node->replica;
+	struct rkv_mlink *r = node->mlink;
 	size_t off = 0;
 
 	if (!r || r->conn != c)
@@ -719,7 +719,7 @@ static long long link_recv(rkv_conn *c, const char *data, size_t len)
 
 void rkv_replica_read(rkv_conn *c, size_t len)
 {
-	struct rkv_replica *r = c->node->replica;
+	struct rkv_mlink *r = c->node->mlink;
 
 	if (!r || r->conn != c)
 		return;
@@ -731,7 +731,7 @@ void rkv_replica_exec(rkv_conn *c, size_t argc, const rkv_slice *argv,
 		      const char *raw, size_t rawlen)
 {
 	rkv_node *node = c->node;
-	struct rkv_replica *r = node->replica;
+	struct rkv_mlink *r = node->mlink;
 	size_t mark = c->obuf.len;
 	bool getack = argc >= 2 && rkv_arg_is(&argv[0], "replconf") &&
 		      rkv_arg_is(&argv[1], "getack");
@@ -768,7 +768,7 @@ void rkv_replica_exec(rkv_conn *c, size_t argc, const rkv_slice *argv,
 void rkv_replica_protocol_error(rkv_conn *c, const char *reason)
 {
 	rkv_node *node = c->node;
-	struct rkv_replica *r = node->replica;
+	struct rkv_mlink *r = node->mlink;
 
 	rkv_node_logf(node, RKV_LOG_WARNING,
 		      "Protocol error (%s) from client: id=%llu addr=%s "
@@ -792,7 +792,7 @@ void rkv_replica_protocol_error(rkv_conn *c, const char *reason)
 
 void rkv_replica_cron(rkv_node *node)
 {
-	struct rkv_replica *r = node->replica;
+	struct rkv_mlink *r = node->mlink;
 	int64_t now = node->cmd_time_ms;
 	long long timeout;
 
@@ -857,7 +857,7 @@ void rkv_replica_cron(rkv_node *node)
  * replicationUnsetMaster(). */
 static void unset_master(rkv_node *node)
 {
-	struct rkv_replica *r = node->replica;
+	struct rkv_mlink *r = node->mlink;
 
 	if (!r)
 		return;
@@ -873,7 +873,7 @@ static void unset_master(rkv_node *node)
 			      "Discarding previously cached master state.");
 	rkv_buf_free(&r->multi);
 	rkv_free(rkv_node_alloc(node), r);
-	node->replica = NULL;
+	node->mlink = NULL;
 	rkv_repl_shift_replid(node);
 	rkv_repl_disconnect_replicas(node);
 }
@@ -882,8 +882,8 @@ static void unset_master(rkv_node *node)
  * now: connect at once (REPLICAOF) rather than at the next tick. */
 static int set_master(rkv_node *node, const char *host, int port, bool now)
 {
-	bool was_master = node->replica == NULL;
-	struct rkv_replica *r = replica_get(node);
+	bool was_master = node->mlink == NULL;
+	struct rkv_mlink *r = replica_get(node);
 
 	if (!r)
 		return RKV_ERR_NOMEM;
@@ -920,11 +920,11 @@ static int set_master(rkv_node *node, const char *host, int port, bool now)
 int rkv_replica_config(rkv_node *node, const char *host, int port)
 {
 	if (!host) {
-		if (node->replica) {
-			link_drop(node, node->replica);
-			rkv_buf_free(&node->replica->multi);
-			rkv_free(rkv_node_alloc(node), node->replica);
-			node->replica = NULL;
+		if (node->mlink) {
+			link_drop(node, node->mlink);
+			rkv_buf_free(&node->mlink->multi);
+			rkv_free(rkv_node_alloc(node), node->mlink);
+			node->mlink = NULL;
 		}
 		return 0;
 	}
@@ -933,44 +933,44 @@ int rkv_replica_config(rkv_node *node, const char *host, int port)
 
 void rkv_replica_config_text(rkv_node *node, char *buf, size_t len)
 {
-	if (node->replica)
-		snprintf(buf, len, "%s %d", node->replica->host,
-			 node->replica->port);
+	if (node->mlink)
+		snprintf(buf, len, "%s %d", node->mlink->host,
+			 node->mlink->port);
 	else if (len)
 		buf[0] = '\0';
 }
 
 void rkv_replica_free(rkv_node *node)
 {
-	struct rkv_replica *r = node->replica;
+	struct rkv_mlink *r = node->mlink;
 
 	if (!r)
 		return;
 	rkv_loader_free(r->loader);
 	rkv_buf_free(&r->multi);
 	rkv_free(rkv_node_alloc(node), r);
-	node->replica = NULL;
+	node->mlink = NULL;
 }
 
 int rkv_node_is_replica(const rkv_node *node)
 {
-	return node && node->replica ? 1 : 0;
+	return node && node->mlink ? 1 : 0;
 }
 
 bool rkv_replica_deny_writes(rkv_node *node)
 {
-	return node->replica && conf_yes(node, "replica-read-only");
+	return node->mlink && conf_yes(node, "replica-read-only");
 }
 
 bool rkv_replica_stale(rkv_node *node)
 {
-	return node->replica && node->replica->state != RKV_REPL_CONNECTED &&
+	return node->mlink && node->mlink->state != RKV_REPL_CONNECTED &&
 	       !conf_yes(node, "replica-serve-stale-data");
 }
 
 bool rkv_replica_get_status(rkv_node *node, rkv_replica_status *st)
 {
-	struct rkv_replica *r = node->replica;
+	struct rkv_mlink *r = node->mlink;
 	int64_t now = node->cmd_time_ms;
 
 	if (!r)
@@ -1020,7 +1020,7 @@ void rkv_cmd_replicaof(rkv_conn *c, size_t argc, const rkv_slice *argv)
 
 	(void)argc;
 	if (rkv_arg_is(&argv[1], "no") && rkv_arg_is(&argv[2], "one")) {
-		if (node->replica) {
+		if (node->mlink) {
 			rkv_client_info_string(c, who, sizeof(who));
 			unset_master(node);
 			rkv_node_logf(node, RKV_LOG_NOTICE,
@@ -1037,8 +1037,8 @@ void rkv_cmd_replicaof(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	snprintf(host, sizeof(host), "%.*s",
 		 (int)(argv[1].len < 255 ? argv[1].len : 255), argv[1].ptr);
-	if (node->replica && host_eq(node->replica->host, host) &&
-	    node->replica->port == port) {
+	if (node->mlink && host_eq(node->mlink->host, host) &&
+	    node->mlink->port == port) {
 		rkv_node_logf(node, RKV_LOG_NOTICE,
 			      "REPLICAOF would result into synchronization "
 			      "with the master we are already connected "
@@ -1056,6 +1056,6 @@ void rkv_cmd_replicaof(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		      "REPLICAOF %s:%d enabled (user request from '%s')", host,
 		      (int)port, who);
 	rkv_reply_ok(c);
-	if (node->replica && node->replica->conn)
-		rkv_conn_flush(node->replica->conn);
+	if (node->mlink && node->mlink->conn)
+		rkv_conn_flush(node->mlink->conn);
 }
