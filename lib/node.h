@@ -138,7 +138,8 @@ struct rkv_node {
 	rkv_conn *host_conn;	/* the in-process API's connection (api.c) */
 	char run_id[41];	/* INFO run_id: 40 hex chars from the seed */
 	rkv_repl repl;		/* repl.c: IDs, offset, backlog */
-	struct rkv_mlink *mlink; /* replica.c: link to our master, or NULL */
+	/* replica.c: the link to our master, NULL while a master. */
+	struct rkv_mlink *mlink;
 	/* Subsystem state, each owned by its own file. */
 	struct rkv_pubsub *pubsub; /* cmd_pubsub.c */
 	struct rkv_server *server; /* cmd_server.c: slowlog, latency */
