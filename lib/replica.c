@@ -695,11 +695,13 @@ static long long link_recv(rkv_conn *c, const char *data, size_t len)
 			if (!done)
 				break;
 			r->linelen = 0;
+			/* Newlines: the master's keepalive while it prepares
+			 * the RDB (before +FULLRESYNC, too). */
+			if (r->line[0] == '\0' &&
+			    (r->state == RKV_REPL_PSYNC ||
+			     r->state == RKV_REPL_TRANSFER))
+				continue;
 			if (r->state == RKV_REPL_TRANSFER) {
-				/* Newlines: the master's keepalive while
-				 * it prepares the RDB. */
-				if (r->line[0] == '\0')
-					continue;
 				if (!transfer_header(node, r, r->line))
 					return -1;
 				continue;
@@ -955,6 +957,11 @@ void rkv_replica_free(rkv_node *node)
 int rkv_node_is_replica(const rkv_node *node)
 {
 	return node && node->mlink ? 1 : 0;
+}
+
+bool rkv_replica_sync_refused(rkv_node *node)
+{
+	return node->mlink && node->mlink->state != RKV_REPL_CONNECTED;
 }
 
 bool rkv_replica_deny_writes(rkv_node *node)

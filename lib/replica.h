@@ -47,6 +47,10 @@ typedef struct rkv_replica_status {
 /* Fill *st; false when the node is not a replica. */
 bool rkv_replica_get_status(rkv_node *node, rkv_replica_status *st);
 
+/* A replica whose own link is not up refuses its sub-replicas' SYNC/PSYNC
+ * ("-NOMASTERLINK Can't SYNC while not connected with my master"). */
+bool rkv_replica_sync_refused(rkv_node *node);
+
 /* READONLY: writes from clients must be refused (a replica with
  * replica-read-only yes). */
 bool rkv_replica_deny_writes(rkv_node *node);

@@ -248,6 +248,7 @@ static void full_sync_eof(const char *id, long long off, int keys, size_t step)
 	char *all = malloc(rlen + 40);
 
 	snprintf(line, sizeof(line), "+FULLRESYNC %s %lld\r\n", id, off);
+	master_says("\n"); /* a keepalive before the reply */
 	master_says(line);
 	master_says("\n\n"); /* keepalives */
 	master_says("$EOF:" MARK "\r\n");
