@@ -69,6 +69,7 @@ static void fill_aux(rkv_node *node, rkv_rdb_aux *aux, int64_t now_s)
 	memset(aux, 0, sizeof(*aux));
 	aux->ctime = now_s;
 	aux->used_mem = (long long)node->mem.used;
+	rkv_replica_fill_aux(node, aux);
 }
 
 /* A successful save of everything up to `dirty_before` changes ago. */
@@ -656,6 +657,8 @@ int rkv_loader_end(rkv_loader *l)
 	rkv_signal_db_done(node, -1);
 	node->load_keys_loaded = l->r.keys_loaded;
 	node->load_keys_expired = l->r.keys_expired;
+	rkv_replica_loaded(node, l->r.repl_id, l->r.repl_offset,
+			   l->r.repl_stream_db);
 	return 0;
 }
 

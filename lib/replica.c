@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "node.h"
+#include "rdb.h"
 #include "repl.h"
 #include "util.h"
 
@@ -952,6 +953,39 @@ void rkv_replica_free(rkv_node *node)
 	rkv_buf_free(&r->multi);
 	rkv_free(rkv_node_alloc(node), r);
 	node->mlink = NULL;
+}
+
+void rkv_replica_fill_aux(rkv_node *node, struct rkv_rdb_aux *aux)
+{
+	struct rkv_mlink *r = node->mlink;
+
+	if (!r || (!r->cached && r->state != RKV_REPL_CONNECTED))
+		return;
+	aux->repl_info = true;
+	aux->repl_id = node->repl.replid;
+	aux->repl_offset = node->repl.offset;
+	aux->repl_stream_db = r->conn && (r->conn->flags & RKV_CONN_MASTER)
+				  ? r->conn->db
+				  : r->master_db;
+}
+
+void rkv_replica_loaded(rkv_node *node, const char *id, long long offset,
+			int stream_db)
+{
+	struct rkv_mlink *r = node->mlink;
+
+	if (!r || r->state == RKV_REPL_TRANSFER || r->conn || !id ||
+	    strlen(id) != 40)
+		return;
+	rkv_repl_adopt(node, id, offset);
+	r->cached = true;
+	r->master_db =
+	    stream_db >= 0 && stream_db < node->ks.ndb ? stream_db : 0;
+	rkv_node_logf(node, RKV_LOG_NOTICE,
+		      "Before turning into a replica, using my own master "
+		      "parameters to synthesize a cached master: I may be able "
+		      "to synchronize with the new master with just a partial "
+		      "transfer.");
 }
 
 int rkv_node_is_replica(const rkv_node *node)

@@ -91,6 +91,17 @@ void rkv_cmd_replicaof(rkv_conn *c, size_t argc, const rkv_slice *argv);
 /* cmd_server.c: Redis's getClientInfoString() of c, for log lines. */
 void rkv_client_info_string(rkv_conn *c, char *out, size_t cap);
 
+/* persist.c: a replica's RDB records its master's history (AUX repl-id,
+ * repl-offset, repl-stream-db), so that a restarted replica continues
+ * with a partial resync. */
+struct rkv_rdb_aux;
+void rkv_replica_fill_aux(rkv_node *node, struct rkv_rdb_aux *aux);
+
+/* persist.c: an RDB was loaded (not a full sync's); a replica takes the
+ * history it records (id "" when none) as its cached master. */
+void rkv_replica_loaded(rkv_node *node, const char *id, long long offset,
+			int stream_db);
+
 /* persist.c: load keys whose TTL has passed too (a replica keeps them
  * until its master's DEL). */
 struct rkv_loader;

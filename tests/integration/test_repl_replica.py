@@ -142,7 +142,7 @@ def main():
         try:
             run(m, p)
         finally:
-            rc = p.stop()
+            rc = p.stop() if p.proc.poll() is None else p.proc.returncode
             m.stop()
             check("replica exits with status 0 on SIGTERM",
                   lambda: expect(rc == 0, f"status {rc}"))
@@ -269,6 +269,31 @@ def run(m, p):
         expect(digest(p) == digest(m), "digest")
     check("the master drops the link: reconnect and continue",
           master_restart_reconnects)
+
+    def restart_from_rdb():
+        # SAVE on the replica records the master's history (AUX repl-id,
+        # repl-offset); restarted from that file it continues with +CONTINUE.
+        expect(p.r.save(), "SAVE")
+        rc = p.stop()
+        expect(rc == 0, f"exit status {rc}")
+        writes(m, 500, 5)
+        before = m.info("stats")
+        q = Proc(RKV, os.path.dirname(p.logpath), "replica2",
+                 ["--replicaof", "127.0.0.1", str(m.port)])
+        try:
+            wait_for("offsets equal", lambda: caught_up(m, q))
+            after = m.info("stats")
+            expect(after["sync_full"] == before["sync_full"],
+                   "a full sync after the restart")
+            expect(after["sync_partial_ok"] == before["sync_partial_ok"] + 1,
+                   "no partial resync after the restart")
+            expect("Successful partial resynchronization with master."
+                   in q.log(), q.log())
+            expect(digest(q) == digest(m), "digest after restart")
+        finally:
+            expect(q.stop() == 0, "restarted replica's exit status")
+    check("a replica restarted from its RDB continues (+CONTINUE)",
+          restart_from_rdb)
 
 
 if __name__ == "__main__":
