@@ -276,7 +276,7 @@ void rkv_cmd_hello(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	add_bulk_cstr(c, "mode");
 	add_bulk_cstr(c, "standalone");
 	add_bulk_cstr(c, "role");
-	add_bulk_cstr(c, "master");
+	add_bulk_cstr(c, c->node->mlink ? "replica" : "master");
 	add_bulk_cstr(c, "modules");
 	rkv_resp_add_array(&c->obuf, 0);
 }

@@ -988,6 +988,44 @@ void rkv_replica_loaded(rkv_node *node, const char *id, long long offset,
 		      "transfer.");
 }
 
+bool rkv_replica_role_reply(rkv_conn *c)
+{
+	struct rkv_mlink *r = c->node->mlink;
+	const char *state;
+
+	if (!r)
+		return false;
+	switch (r->state) {
+	case RKV_REPL_CONNECT:
+		state = "connect";
+		break;
+	case RKV_REPL_CONNECTING:
+		state = "connecting";
+		break;
+	case RKV_REPL_TRANSFER:
+		state = "sync";
+		break;
+	case RKV_REPL_CONNECTED:
+		state = "connected";
+		break;
+	case RKV_REPL_NONE:
+		state = "none";
+		break;
+	default:
+		state = "handshake";
+		break;
+	}
+	rkv_resp_add_array(&c->obuf, 5);
+	rkv_resp_add_bulk(&c->obuf, "slave", 5);
+	rkv_resp_add_bulk(&c->obuf, r->host, strlen(r->host));
+	rkv_resp_add_integer(&c->obuf, r->port);
+	rkv_resp_add_bulk(&c->obuf, state, strlen(state));
+	rkv_resp_add_integer(&c->obuf, r->state == RKV_REPL_CONNECTED
+					   ? c->node->repl.offset
+					   : -1);
+	return true;
+}
+
 int rkv_node_is_replica(const rkv_node *node)
 {
 	return node && node->mlink ? 1 : 0;

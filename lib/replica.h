@@ -85,6 +85,11 @@ void rkv_replica_read(rkv_conn *c, size_t len);
 /* The master sent bytes that are not RESP: drop the link. */
 void rkv_replica_protocol_error(rkv_conn *c, const char *reason);
 
+/* ROLE on a replica: ["slave", host, port, state, offset] as Redis 7.0
+ * (state connect/connecting/handshake/sync/connected; offset -1 while the
+ * link is down). Returns false (nothing written) on a master. */
+bool rkv_replica_role_reply(rkv_conn *c);
+
 /* REPLICAOF / SLAVEOF. */
 void rkv_cmd_replicaof(rkv_conn *c, size_t argc, const rkv_slice *argv);
 

@@ -10,6 +10,7 @@
 #include "check_main.h"
 #include "node.h"
 #include "repl.h"
+#include "replica.h"
 #include "rkv.h"
 
 #define MARK "0123456789abcdef0123456789abcdef01234567"
@@ -463,6 +464,16 @@ START_TEST(replicaof_errors_and_same_master)
 			 "*2\r\n$9\r\nreplicaof\r\n$14\r\n127.0.0.1 6399\r\n");
 	ck_assert_str_eq(info_field("master_link_status"), "down");
 	ck_assert_str_eq(info_field("master_link_down_since_seconds"), "-1");
+	ck_assert_ptr_nonnull(strstr(cmd("*2\r\n$5\r\nHELLO\r\n$1\r\n2\r\n"),
+				     "$4\r\nrole\r\n$7\r\nreplica\r\n"));
+	/* ROLE's reply on a replica (the master side's ROLE calls it). */
+	ck_assert(rkv_replica_role_reply(h.client));
+	ck_assert_int_eq(h.client->obuf.len, 59);
+	ck_assert(memcmp(rkv_buf_head(&h.client->obuf),
+			 "*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:6399\r\n"
+			 "$10\r\nconnecting\r\n:-1\r\n",
+			 59) == 0);
+	h.client->obuf.len = 0;
 }
 END_TEST
 
