@@ -149,7 +149,71 @@ def main():
             if rkvtest.failed:
                 print("--- rkv log ---\n" + p.log()[-6000:])
                 print("--- redis log ---\n" + m.log()[-3000:])
+        promotion_and_auth(tmp)
     return rkvtest.summary()
+
+
+def promotion_and_auth(tmp):
+    """Master A and replica B (both redis-server with requirepass), rkv
+    replica C of A (masterauth); REPLICAOF NO ONE on B, REPLICAOF B on C:
+    C continues through B's secondary ID (+CONTINUE <B's new ID>)."""
+    a = Proc(REDIS, tmp, "A", ["--requirepass", "sekret",
+                               "--repl-diskless-sync-delay", "0"])
+    a.r = redis.Redis(port=a.port, password="sekret",
+                      decode_responses=True, socket_timeout=10)
+    b = c = None
+    try:
+        b = Proc(REDIS, tmp, "B", ["--masterauth", "sekret",
+                                   "--requirepass", "sekret",
+                                   "--replicaof", "127.0.0.1", str(a.port),
+                                   "--repl-diskless-sync-delay", "0"])
+        b.r = redis.Redis(port=b.port, password="sekret",
+                          decode_responses=True, socket_timeout=10)
+        c = Proc(RKV, tmp, "C", ["--masterauth", "sekret",
+                                 "--replicaof", "127.0.0.1", str(a.port)])
+
+        def auth_sync():
+            for i in range(300):
+                a.r.set(f"p{i}", i)
+            wait_for("B caught up", lambda: caught_up(a, b))
+            wait_for("C caught up", lambda: caught_up(a, c))
+            expect(digest(c) == digest(a), "digest")
+        check("masterauth: full sync from a master with requirepass",
+              auth_sync)
+
+        def sibling_promotion():
+            old_id = a.info("replication")["master_replid"]
+            b.r.execute_command("REPLICAOF", "NO", "ONE")
+            new_id = b.info("replication")["master_replid"]
+            expect(new_id != old_id, "B kept its ID")
+            b.r.set("after-failover", "1")
+            full = b.info("stats")["sync_full"]
+            expect(c.r.execute_command("REPLICAOF", "127.0.0.1", b.port)
+                   == "OK", "REPLICAOF B")
+            wait_for("C caught up with B", lambda: caught_up(b, c))
+            st = b.info("stats")
+            expect(st["sync_full"] == full, "C full-synced from B")
+            expect(st["sync_partial_ok"] >= 1, "no partial resync")
+            log = c.log()
+            expect("Trying a partial resynchronization (request %s:" %
+                   old_id in log, log)
+            expect("Master replication ID changed to %s" % new_id in log,
+                   log)
+            ri = c.info("replication")
+            expect(ri["master_replid"] == new_id, ri)
+            expect(ri["master_replid2"] == old_id, ri)
+            expect(c.r.get("after-failover") == "1", "write after failover")
+            expect(digest(c) == digest(b), "digest")
+        check("sibling promotion: C continues through B's secondary ID",
+              sibling_promotion)
+    finally:
+        for x in (c, b, a):
+            if x:
+                x.stop()
+        if rkvtest.failed:
+            for x in (c, b):
+                if x:
+                    print(f"--- {x.logpath} ---\n" + x.log()[-4000:])
 
 
 def run(m, p):
