@@ -864,6 +864,8 @@ static void unset_master(rkv_node *node)
 
 	if (!r)
 		return;
+	/* No longer a replica before the logs (Redis's role letter M). */
+	node->mlink = NULL;
 	if (r->conn && (r->conn->flags & RKV_CONN_MASTER)) {
 		rkv_node_logf(node, RKV_LOG_WARNING,
 			      "Connection with master lost.");
@@ -876,7 +878,6 @@ static void unset_master(rkv_node *node)
 			      "Discarding previously cached master state.");
 	rkv_buf_free(&r->multi);
 	rkv_free(rkv_node_alloc(node), r);
-	node->mlink = NULL;
 	rkv_repl_shift_replid(node);
 	rkv_repl_disconnect_replicas(node);
 }
