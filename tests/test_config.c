@@ -254,7 +254,7 @@ START_TEST(aliases_and_describe)
 	    rkv_config_describe("SLAVE-read-only", &canon, &cls, &flags, NULL),
 	    0);
 	ck_assert_str_eq(canon, "replica-read-only");
-	ck_assert_int_eq(cls, RKV_CONFIG_ACCEPTED);
+	ck_assert_int_eq(cls, RKV_CONFIG_APPLIED);
 	ck_assert(flags & RKV_CONFIG_ALIAS);
 	ck_assert_int_eq(
 	    rkv_config_describe("slaveof", &canon, &cls, &flags, NULL), 0);
