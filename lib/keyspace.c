@@ -110,7 +110,7 @@ static rkv_entry *find_live(rkv_keyspace *ks, rkv_db *d, const char *key,
 {
 	rkv_entry *e = (rkv_entry *)rkv_dict_find(&d->keys, key, klen, hash);
 
-	if (e && (e->flags & RKV_ENTRY_EXPIRES) &&
+	if (e && (e->flags & RKV_ENTRY_EXPIRES) && !ks->keep_expired &&
 	    find_expire(d, e, hash)->when_ms <= now_ms) {
 		rkv_keyspace_touch(ks, (int)(d - ks->db), e);
 		if (ks->expire_hook)

@@ -82,6 +82,11 @@ typedef struct rkv_keyspace {
 	 * signal watchers. May be NULL. */
 	void (*expire_hook)(int db, const rkv_entry *e, void *ud);
 	void *expire_ud;
+	/* Set while a replica applies its master's stream: keys whose TTL
+	 * has passed on this clock are still live (only the master expires
+	 * keys; its DEL follows), as Redis's expireIfNeeded() for its master
+	 * client. */
+	bool keep_expired;
 	/* Copy-before-write for point-in-time snapshots (lib/snapshot.c).
 	 * snap_active is the bitmask of snapshot slots in progress; while it
 	 * is 0 the hooks are never called (one branch per change). Otherwise

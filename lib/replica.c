@@ -746,7 +746,9 @@ void rkv_replica_exec(rkv_conn *c, size_t argc, const rkv_slice *argv,
 		mark = c->obuf.len;
 	} else {
 		node->from_master = true;
+		node->ks.keep_expired = true;
 		rkv_command_execute(c, argc, argv);
+		node->ks.keep_expired = false;
 		node->from_master = false;
 		/* A master gets no replies. */
 		c->obuf.len = mark;

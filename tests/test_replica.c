@@ -352,6 +352,41 @@ START_TEST(multi_counts_at_exec_and_getack)
 }
 END_TEST
 
+/* Only the master expires keys: its stream sees a key whose TTL passed on
+ * the replica's clock as still there (clock skew), as Redis. */
+START_TEST(master_stream_sees_keys_expired_locally)
+{
+	char set[128];
+	static const char incr[] = "*2\r\n$4\r\nINCR\r\n$1\r\nk\r\n";
+	long long at = h.clock_us / 1000 + 1000;
+	rkv_entry *e;
+	char buf[32];
+	size_t len;
+
+	handshake();
+	full_sync_eof(ID1, 0, 1, 4096);
+	snprintf(set, sizeof(set),
+		 "*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\n5\r\n$4\r\nPXAT\r\n"
+		 "$13\r\n%lld\r\n",
+		 at);
+	master_says(set);
+	h.clock_us += 2000 * 1000; /* the replica's clock passes the TTL */
+	tick_ms(0);
+	master_says(incr);
+	e = rkv_keyspace_peek(&node->ks, 0, "k", 1, INT64_MIN);
+	ck_assert_ptr_nonnull(e);
+	ck_assert(memcmp(rkv_entry_str(e, buf, &len), "6", 1) == 0);
+	ck_assert_uint_eq(len, 1);
+	/* No active expiry on a replica. */
+	tick_ms(100);
+	ck_assert_ptr_nonnull(
+	    rkv_keyspace_peek(&node->ks, 0, "k", 1, INT64_MIN));
+	/* Nothing of the replica's own went into the stream. */
+	ck_assert_int_eq(node->repl.offset,
+			 (long long)(strlen(set) + strlen(incr)));
+}
+END_TEST
+
 START_TEST(reconnect_partial_resync_and_promotion)
 {
 	static const char set[] = "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\nb\r\n";
@@ -529,6 +564,7 @@ static Suite *replica_suite(void)
 	tcase_add_test(tc, full_sync_eof_form_then_stream);
 	tcase_add_test(tc, full_sync_sized_form_with_stream_in_same_read);
 	tcase_add_test(tc, multi_counts_at_exec_and_getack);
+	tcase_add_test(tc, master_stream_sees_keys_expired_locally);
 	tcase_add_test(tc, reconnect_partial_resync_and_promotion);
 	tcase_add_test(tc, truncated_rdb_keeps_the_data_and_retries);
 	tcase_add_test(tc, garbage_rdb_is_refused);
