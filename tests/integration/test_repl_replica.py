@@ -150,7 +150,94 @@ def main():
                 print("--- rkv log ---\n" + p.log()[-6000:])
                 print("--- redis log ---\n" + m.log()[-3000:])
         promotion_and_auth(tmp)
+        bad_masters(tmp)
     return rkvtest.summary()
+
+
+def bad_masters(tmp):
+    """Refused connections, a silent master (repl-timeout), a master
+    sending garbage and one cutting the RDB short: logged, retried, the
+    replica keeps serving its data."""
+    import socket
+    import threading
+    d = os.path.join(tmp, "badm")
+    os.mkdir(d)  # its own directory: no dump.rdb of the others
+    p = Proc(RKV, d, "badm", ["--repl-timeout", "1"])
+    try:
+        p.r.config_set("replica-read-only", "no")
+        p.r.set("mine", "1")
+
+        def refused():
+            port = rkvtest.free_port()  # nothing listens there
+            expect(p.r.execute_command("REPLICAOF", "127.0.0.1", port)
+                   == "OK", "")
+            wait_for("refused logged", lambda: "Error condition on socket "
+                     "for SYNC: Connection refused" in p.log())
+            expect(p.info("replication")["master_link_status"] == "down",
+                   "")
+            expect(p.r.get("mine") == "1", "data kept")
+        check("connection refused: logged and retried", refused)
+
+        def fake_master(reply):
+            ls = socket.socket()
+            ls.bind(("127.0.0.1", 0))
+            ls.listen(8)
+
+            def serve():
+                while True:
+                    try:
+                        conn, _ = ls.accept()
+                    except OSError:
+                        return
+                    conn.recv(65536)  # PING
+                    if reply is not None:
+                        conn.sendall(reply)
+                    # keep it open: the replica decides
+            threading.Thread(target=serve, daemon=True).start()
+            return ls
+
+        def silent():
+            ls = fake_master(None)
+            try:
+                expect(p.r.execute_command(
+                    "REPLICAOF", "127.0.0.1", ls.getsockname()[1]) == "OK",
+                    "")
+                wait_for("timeout logged", lambda: "Timeout connecting to "
+                         "the MASTER..." in p.log())
+            finally:
+                ls.close()
+        check("silent master: repl-timeout", silent)
+
+        def garbage():
+            ls = fake_master(b"+PONG\r\n+OK\r\n+OK\r\n"
+                             b"this is not a PSYNC reply\r\n")
+            try:
+                expect(p.r.execute_command(
+                    "REPLICAOF", "127.0.0.1", ls.getsockname()[1]) == "OK",
+                    "")
+                wait_for("logged", lambda: "Unexpected reply to PSYNC from "
+                         "master: this is not a PSYNC reply" in p.log())
+                expect(p.r.get("mine") == "1", "data kept")
+            finally:
+                ls.close()
+        check("garbage from the master: logged, data kept", garbage)
+
+        def truncated():
+            ls = fake_master(b"+PONG\r\n+OK\r\n+OK\r\n+FULLRESYNC " +
+                             b"7" * 40 + b" 0\r\n$1000\r\nREDIS0010")
+            try:
+                expect(p.r.execute_command(
+                    "REPLICAOF", "127.0.0.1", ls.getsockname()[1]) == "OK",
+                    "")
+                wait_for("logged", lambda: "Timeout receiving bulk data "
+                         "from MASTER" in p.log())
+                expect(p.r.get("mine") == "1", "data kept")
+                expect(p.r.dbsize() == 1, f"partial dataset {p.r.keys()}")
+            finally:
+                ls.close()
+        check("RDB cut short: timeout, the old data kept", truncated)
+    finally:
+        p.stop()
 
 
 def promotion_and_auth(tmp):
