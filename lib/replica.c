@@ -750,7 +750,22 @@ void rkv_replica_exec(rkv_conn *c, size_t argc, const rkv_slice *argv,
 		rkv_command_execute(c, argc, argv);
 		node->ks.keep_expired = false;
 		node->from_master = false;
-		/* A master gets no replies. */
+		/* A master gets no replies; an error is worth a loud log, as
+		 * Redis's afterErrorReply() (a command rkv lacks, say). */
+		if (c->obuf.len > mark && rkv_buf_head(&c->obuf)[mark] == '-') {
+			const char *e = rkv_buf_head(&c->obuf) + mark + 1;
+			size_t n = c->obuf.len - mark - 1;
+			const char *cr = memchr(e, '\r', n);
+
+			rkv_node_logf(
+			    node, RKV_LOG_WARNING,
+			    "== CRITICAL == This replica is sending "
+			    "an error to its master: '%.*s' after "
+			    "processing the command '%.*s'",
+			    (int)(cr ? (size_t)(cr - e) : (n < 128 ? n : 128)),
+			    e, (int)(argv[0].len < 64 ? argv[0].len : 64),
+			    argv[0].ptr);
+		}
 		c->obuf.len = mark;
 	}
 	if (!r || r->conn != c)

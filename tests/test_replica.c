@@ -384,6 +384,12 @@ START_TEST(master_stream_sees_keys_expired_locally)
 	/* Nothing of the replica's own went into the stream. */
 	ck_assert_int_eq(node->repl.offset,
 			 (long long)(strlen(set) + strlen(incr)));
+	/* A command the replica cannot run: logged loudly, still counted. */
+	master_says("*2\r\n$7\r\nNOSUCHC\r\n$1\r\nx\r\n");
+	ck_assert(logged("== CRITICAL == This replica is sending an error to "
+			 "its master: 'ERR unknown command 'NOSUCHC'"));
+	ck_assert_int_eq(node->repl.offset,
+			 (long long)(strlen(set) + strlen(incr) + 24));
 }
 END_TEST
 
