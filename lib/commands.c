@@ -380,6 +380,7 @@ static const rkv_command command_table[] = {
     {"ping", -1, PS | F, 0, 0, 0, rkv_cmd_ping},
     {"psetex", 4, W | D, 1, 1, 1, rkv_cmd_psetex},
     {"psubscribe", -2, PS, 0, 0, 0, rkv_cmd_psubscribe},
+    {"psync", -3, A | NM, 0, 0, 0, rkv_cmd_psync},
     {"pttl", 2, R | F, 1, 1, 1, rkv_cmd_pttl},
     {"publish", 3, F, 0, 0, 0, rkv_cmd_publish},
     {"pubsub", -2, 0, 0, 0, 0, rkv_cmd_pubsub, SUBS(pubsub_sub)},
@@ -388,7 +389,9 @@ static const rkv_command command_table[] = {
     {"randomkey", 1, R, 0, 0, 0, rkv_cmd_randomkey},
     {"rename", 3, W, 1, 2, 1, rkv_cmd_rename},
     {"renamenx", 3, W | F, 1, 2, 1, rkv_cmd_renamenx},
+    {"replconf", -1, A | NM, 0, 0, 0, rkv_cmd_replconf},
     {"reset", 1, NA | PS | TX | F, 0, 0, 0, rkv_cmd_reset},
+    {"role", 1, F, 0, 0, 0, rkv_cmd_role},
     {"save", 1, A, 0, 0, 0, rkv_cmd_save},
     {"scan", -2, R, 0, 0, 0, rkv_cmd_scan},
     {"select", 2, F, 0, 0, 0, rkv_cmd_select},
@@ -402,6 +405,7 @@ static const rkv_command command_table[] = {
     {"subscribe", -2, PS, 0, 0, 0, rkv_cmd_subscribe},
     {"substr", 4, R, 1, 1, 1, rkv_cmd_getrange},
     {"swapdb", 3, W | F, 0, 0, 0, rkv_cmd_swapdb},
+    {"sync", 1, A | NM, 0, 0, 0, rkv_cmd_sync},
     {"time", 1, F, 0, 0, 0, rkv_cmd_time},
     {"touch", -2, R | F, 1, -1, 1, rkv_cmd_touch},
     {"ttl", 2, R | F, 1, 1, 1, rkv_cmd_ttl},
@@ -520,6 +524,8 @@ void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
 	 * of the batch ended (the batch's first, at the batch's snapshot). */
 	start = node->cmd_end_us;
 	cmd->proc(c, argc, argv);
+	if (!queued && node->repl.unit_ops)
+		rkv_repl_unit_end(node); /* EXEC's writes, wrapped */
 	if (timed) {
 		int64_t end = rkv_node_now_us(node);
 
@@ -631,6 +637,14 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		    "RDB snapshotting fails (stop-writes-on-bgsave-error "
 		    "option). Please check the Redis logs for details about "
 		    "the RDB error.");
+		node->stats.error_replies++;
+		reject(c);
+		return;
+	}
+	if (node->repl.min_to_write && (cmd->flags & RKV_CMD_WRITE) &&
+	    rkv_repl_deny_write(node)) {
+		rkv_resp_add_errorf(&c->obuf, "-NOREPLICAS Not enough good "
+					      "replicas to write.");
 		node->stats.error_replies++;
 		reject(c);
 		return;

@@ -158,6 +158,7 @@ struct rkv_node {
 #define RKV_CONN_NO_EVICT   0x0020 /* CLIENT NO-EVICT on */
 #define RKV_CONN_PENDING    0x0040 /* on node->pending */
 #define RKV_CONN_HOST	    0x0080 /* the in-process API's own connection */
+#define RKV_CONN_REPLICA    0x0100 /* a replica of this node (c->replica) */
 
 /* A command queued by MULTI: its argv copied into one allocation. */
 typedef struct rkv_queued {
@@ -191,9 +192,10 @@ struct rkv_conn {
 	size_t mcount, mcap;
 	rkv_watch *watches; /* keys this connection WATCHes */
 	size_t nwatch;
-	size_t nsub, npsub;	    /* channels and patterns subscribed */
-	struct rkv_conn_pubsub *ps; /* cmd_pubsub.c: this client's channels */
-	int64_t obuf_soft_since_ms; /* over the soft limit since; 0: not */
+	size_t nsub, npsub;	     /* channels and patterns subscribed */
+	struct rkv_conn_pubsub *ps;  /* cmd_pubsub.c: this client's channels */
+	int64_t obuf_soft_since_ms;  /* over the soft limit since; 0: not */
+	struct rkv_replica *replica; /* repl.c: set by SYNC / PSYNC */
 };
 
 /* The in-process API's connection (node->host_conn, created by api.c):
