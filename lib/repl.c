@@ -442,7 +442,10 @@ static bool sync_start(rkv_node *node, rkv_replica *s)
 	int n;
 
 	sync_aux(node, &aux, now_ms);
-	s->snap = rkv_snapshot_begin(&node->ks, now_ms,
+	/* Keys already expired but not yet deleted go too, as in Redis's
+	 * replication RDB: the replica keeps them until this master's DEL
+	 * (which the stream carries), so both hold the same keys. */
+	s->snap = rkv_snapshot_begin(&node->ks, INT64_MIN,
 				     config_yes(node, "rdbcompression"),
 				     config_yes(node, "rdbchecksum"), &aux);
 	if (!s->snap) {
