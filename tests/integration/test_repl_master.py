@@ -14,7 +14,9 @@ Usage: test_repl_master.py PATH/TO/rkv-server PATH/TO/redis-server
    replica continues with a partial resync (+CONTINUE) - no second full
    sync on either side (INFO sync_full / the logs) - and the digests are
    equal again.
-4. ROLE lists the replica; WAIT counts it.
+4. ROLE lists the replica; REPLCONF errors as Redis.
+5. A full sync of 300,000 keys (the snapshot paced by the socket) while a
+   client keeps writing: the replica ends equal (DEBUG DIGEST).
 
 Every server runs in a temporary directory on a free port and is stopped
 by its PID.
@@ -24,6 +26,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -330,12 +333,71 @@ def t_replication(tmp):
     check("master exits 0", lambda: expect(rc == 0, f"status {rc}"))
 
 
+def t_sync_under_writes(tmp):
+    """A full sync of 300,000 keys (about 40 MB of RDB, so the snapshot
+    waits for the socket many times) while a client keeps writing to old
+    and new keys: the replica ends with the master's data."""
+    master = Proc(RKV, tmp, "rkv-master2",
+                  ["--repl-diskless-sync-delay", "0"])
+    replica = None
+    stop = threading.Event()
+    done = []
+
+    def writer():
+        i = 0
+        try:
+            while not stop.is_set():
+                cmds = []
+                for _ in range(200):
+                    cmds += [("SET", f"key:{(i * 7919) % 300000}", f"n{i}"),
+                             ("INCR", "ctr"), ("SET", f"new:{i}", "v"),
+                             ("DEL", f"key:{(i * 104729) % 300000}")]
+                    i += 1
+                pipeline(master.port, cmds)
+            done.append(i)
+        except Exception as e:  # noqa: BLE001
+            done.append(e)
+
+    try:
+        def body():
+            expect(master.call("DEBUG", "POPULATE", "300000", "key",
+                               "100") == "+OK", "populate")
+            t = threading.Thread(target=writer)
+            t.start()
+            nonlocal replica
+            try:
+                replica = Proc(REDIS, tmp, "redis-replica2",
+                               ["--replicaof", "127.0.0.1",
+                                str(master.port)])
+                poll("the replica online",
+                     lambda: replica.info().get("master_link_status") ==
+                     "up", timeout=120)
+                time.sleep(0.2)  # writes go on while streaming
+            finally:
+                stop.set()
+                t.join()
+            expect(done and isinstance(done[0], int) and done[0] > 0,
+                   f"writer: {done}")
+            poll("offsets to meet", lambda: synced(master, replica))
+            digests(master, replica)
+            st = master.info("stats")
+            expect(st["sync_full"] == "1", st)
+        check("full sync of 300,000 keys while a client writes: offsets "
+              "meet, DEBUG DIGEST equal", body)
+    finally:
+        stop.set()
+        if replica:
+            replica.stop()
+        master.stop()
+
+
 def main():
     if RKV is None:
         print(__doc__, file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="rkv-repl-master-") as tmp:
         t_replication(tmp)
+        t_sync_under_writes(tmp)
     return rkvtest.summary()
 
 
