@@ -307,3 +307,37 @@ void rkv_cmd_role(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		rkv_resp_add_bulk(&c->obuf, num, rkv_ll2str(num, s->ack_off));
 	}
 }
+
+/* WAIT numreplicas timeout: Redis's waitCommand(). */
+void rkv_cmd_wait(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	rkv_node *node = c->node;
+	long long num, timeout, acked;
+
+	(void)argc;
+	if (!rkv_arg_ll(c, &argv[1], &num))
+		return;
+	if (!rkv_string2ll(argv[2].ptr, argv[2].len, &timeout)) {
+		rkv_resp_add_errorf(
+		    &c->obuf, "timeout is not an integer or out of range");
+		return;
+	}
+	if (timeout < 0) {
+		rkv_resp_add_errorf(&c->obuf, "timeout is negative");
+		return;
+	}
+	acked = rkv_repl_acked_count(node, c->woff);
+	if (acked >= num || node->in_exec || (c->flags & RKV_CONN_HOST)) {
+		rkv_resp_add_integer(&c->obuf, acked);
+		return;
+	}
+	/* Block until enough replicas acknowledge c's last write, or the
+	 * timeout (the tick checks it). */
+	c->wait_off = c->woff;
+	c->wait_num = num;
+	c->wait_deadline_ms = timeout ? node->cmd_time_ms + timeout : 0;
+	c->wait_next = node->repl.waiting;
+	node->repl.waiting = c;
+	c->flags |= RKV_CONN_BLOCKED;
+	rkv_repl_getack(node);
+}

@@ -413,6 +413,7 @@ static const rkv_command command_table[] = {
     {"unlink", -2, W | F, 1, -1, 1, rkv_cmd_del},
     {"unsubscribe", -1, PS, 0, 0, 0, rkv_cmd_unsubscribe},
     {"unwatch", 1, F, 0, 0, 0, rkv_cmd_unwatch},
+    {"wait", 3, 0, 0, 0, 0, rkv_cmd_wait},
     {"watch", -2, TX | F, 1, -1, 1, rkv_cmd_watch},
 };
 
@@ -516,6 +517,7 @@ void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
 		     node->set.latency_threshold_ms > 0;
 	const rkv_command *outer = c->lastcmd;
 	bool queued = node->in_exec;
+	long long off = node->repl.offset;
 
 	/* lastcmd is the running command (CLIENT LIST cmd=, read lookups);
 	 * a transaction's queued commands leave EXEC there. */
@@ -526,6 +528,8 @@ void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
 	cmd->proc(c, argc, argv);
 	if (!queued && node->repl.unit_ops)
 		rkv_repl_unit_end(node); /* EXEC's writes, wrapped */
+	if (node->repl.offset != off)
+		c->woff = node->repl.offset; /* what WAIT waits for */
 	if (timed) {
 		int64_t end = rkv_node_now_us(node);
 

@@ -67,6 +67,8 @@ enum cfg_id {
 	A_SLOWLOG_LEN,
 	A_LATENCY,
 	A_PROTCFG,
+	A_MINREPL,    /* min-replicas-to-write (node->repl) */
+	A_MINREPLLAG, /* min-replicas-max-lag */
 	S_SAVE,
 	S_COBL,
 	S_BIND,
@@ -284,10 +286,10 @@ static const cfg_def defs[] = {
     I("key-load-delay", NULL, AC, F_HIDDEN, X_NONE, INT_MIN, INT_MAX, "0"),
     I("active-expire-effort", NULL, AC, 0, X_NONE, 1, 10, "1"),
     I("hz", NULL, AP, 0, A_HZ, 0, INT_MAX, "10"),
-    {"min-replicas-to-write", "min-slaves-to-write", T_NUM, C_REFUSED, 0,
-     X_NONE, 0, INT_MAX, "0", "refusing writes without enough replicas"},
-    I("min-replicas-max-lag", "min-slaves-max-lag", AC, 0, X_NONE, 0, INT_MAX,
-      "10"),
+    I("min-replicas-to-write", "min-slaves-to-write", AP, 0, A_MINREPL, 0,
+      INT_MAX, "0"),
+    I("min-replicas-max-lag", "min-slaves-max-lag", AP, 0, A_MINREPLLAG, 0,
+      INT_MAX, "10"),
     I("watchdog-period", NULL, AC, F_HIDDEN, X_NONE, 0, INT_MAX, "0"),
     I("shutdown-timeout", NULL, AC, 0, X_NONE, 0, INT_MAX, "10"),
     I("repl-diskless-sync-max-replicas", NULL, AC, 0, X_NONE, 0, INT_MAX, "0"),
@@ -1437,6 +1439,12 @@ static const char *current_text(rkv_node *node, const cfg_def *d, char *buf,
 	case A_HZ:
 		snprintf(buf, len, "%d", s->hz);
 		return buf;
+	case A_MINREPL:
+		snprintf(buf, len, "%d", node->repl.min_to_write);
+		return buf;
+	case A_MINREPLLAG:
+		snprintf(buf, len, "%d", node->repl.min_max_lag);
+		return buf;
 	case A_MAXMEMORY:
 		snprintf(buf, len, "%llu", (unsigned long long)s->maxmemory);
 		return buf;
@@ -1570,6 +1578,12 @@ static int apply(rkv_node *node, pending *pd, enum set_mode mode)
 		break;
 	case A_TIMEOUT:
 		s->timeout_s = v;
+		break;
+	case A_MINREPL:
+		node->repl.min_to_write = (int)v;
+		break;
+	case A_MINREPLLAG:
+		node->repl.min_max_lag = (int)v;
 		break;
 	case A_HZ:
 		/* Redis clamps to CONFIG_MIN_HZ..CONFIG_MAX_HZ. */

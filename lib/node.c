@@ -498,6 +498,8 @@ void rkv_conn_free(rkv_conn *c)
 	rkv_pubsub_conn_free(c);
 	if (c->replica)
 		rkv_repl_replica_gone(c);
+	if (c->flags & RKV_CONN_BLOCKED)
+		rkv_repl_wait_gone(c);
 	if (c->flags & RKV_CONN_MONITOR)
 		node->nmonitors--;
 	if (c->flags & RKV_CONN_PENDING) {
@@ -623,6 +625,8 @@ void rkv_conn_mark_pending(rkv_conn *c)
 	c->node->pending = c;
 }
 
+static long long conn_process(rkv_conn *c, const char *in, size_t len);
+
 void rkv_node_flush_pending(rkv_node *node)
 {
 	while (node->pending) {
@@ -630,9 +634,29 @@ void rkv_node_flush_pending(rkv_node *node)
 
 		node->pending = c->next_pending;
 		c->flags &= ~(unsigned)RKV_CONN_PENDING;
+		if ((c->flags & RKV_CONN_RESUME) && !c->closing) {
+			/* Woken from WAIT: run what arrived meanwhile. */
+			long long used;
+
+			c->flags &= ~(unsigned)RKV_CONN_RESUME;
+			rkv_node_snapshot_time(node);
+			used = conn_process(c, rkv_buf_head(&c->qbuf),
+					    c->qbuf.len);
+			if (used > 0)
+				rkv_buf_consume(&c->qbuf, (size_t)used);
+			else if (used < 0)
+				c->closing = true;
+		}
 		if (!c->closed)
 			conn_flush(c);
 	}
+}
+
+void rkv_conn_unblock(rkv_conn *c)
+{
+	c->flags &= ~(unsigned)RKV_CONN_BLOCKED;
+	c->flags |= RKV_CONN_RESUME;
+	rkv_conn_mark_pending(c);
 }
 
 void rkv_conn_kill(rkv_conn *c)
@@ -836,7 +860,7 @@ static long long conn_process(rkv_conn *c, const char *in, size_t len)
 {
 	size_t off = 0;
 
-	while (!c->closing) {
+	while (!c->closing && !(c->flags & RKV_CONN_BLOCKED)) {
 		size_t used;
 		int r = rkv_req_parse(&c->parser, in + off, len - off, &used);
 

@@ -590,7 +590,8 @@ bool rkv_repl_deny_write(rkv_node *node)
 {
 	rkv_repl *r = &node->repl;
 
-	if (!r->min_to_write || !r->min_max_lag || node_is_replica(node))
+	if (!r->min_to_write || !r->min_max_lag || node->from_master ||
+	    node_is_replica(node))
 		return false;
 	refresh_good(node);
 	return r->good_replicas < r->min_to_write;
@@ -606,8 +607,6 @@ static void every_second(rkv_node *node)
 	rkv_replica *s, *next;
 	char name[96];
 
-	r->min_to_write = (int)config_ll(node, "min-replicas-to-write", 0);
-	r->min_max_lag = (int)config_ll(node, "min-replicas-max-lag", 10);
 	if (r->replicas && !node_is_replica(node) &&
 	    now - r->last_ping_ms >= period * 1000) {
 		r->last_ping_ms = now;
@@ -646,12 +645,15 @@ static void every_second(rkv_node *node)
 	}
 }
 
+static void wake_waiting(rkv_node *node, bool timeout);
+
 void rkv_repl_cron(rkv_node *node)
 {
 	rkv_repl *r = &node->repl;
 
-	if (!r->replicas && !r->backlog && !r->min_to_write &&
-	    node->cmd_time_ms - r->last_cron_ms < 1000)
+	if (r->waiting)
+		wake_waiting(node, true);
+	if (!r->replicas && !r->backlog)
 		return;
 	start_waiting(node, false);
 	if (node->cmd_time_ms - r->last_cron_ms >= 1000) {
@@ -666,6 +668,59 @@ void rkv_repl_start_syncs(rkv_node *node)
 	start_waiting(node, false);
 }
 
+long long rkv_repl_acked_count(rkv_node *node, long long off)
+{
+	long long n = 0;
+
+	for (rkv_replica *s = node->repl.replicas; s; s = s->next)
+		if (s->state == RKV_REPLICA_ONLINE && !s->conn->closed &&
+		    s->ack_off >= off)
+			n++;
+	return n;
+}
+
+void rkv_repl_getack(rkv_node *node)
+{
+	static const char getack[] =
+	    "*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n";
+
+	if (node->repl.replicas)
+		emit(node, -1, getack, sizeof(getack) - 1);
+}
+
+/* Wake the WAITs that are satisfied, or (timeout) whose time is up. */
+static void wake_waiting(rkv_node *node, bool timeout)
+{
+	rkv_conn **pp = &node->repl.waiting, *c;
+
+	while ((c = *pp)) {
+		long long n = rkv_repl_acked_count(node, c->wait_off);
+
+		if (n < c->wait_num &&
+		    !(timeout && c->wait_deadline_ms &&
+		      node->cmd_time_ms >= c->wait_deadline_ms)) {
+			pp = &c->wait_next;
+			continue;
+		}
+		*pp = c->wait_next;
+		c->wait_next = NULL;
+		rkv_resp_add_integer(&c->obuf, n);
+		rkv_conn_unblock(c);
+	}
+}
+
+void rkv_repl_wait_gone(rkv_conn *c)
+{
+	rkv_conn **pp = &c->node->repl.waiting;
+
+	while (*pp && *pp != c)
+		pp = &(*pp)->wait_next;
+	if (*pp)
+		*pp = c->wait_next;
+	c->wait_next = NULL;
+	c->flags &= ~(unsigned)RKV_CONN_BLOCKED;
+}
+
 void rkv_repl_acked(rkv_node *node, rkv_replica *s)
 {
 	if (s->wait_ack) {
@@ -674,5 +729,6 @@ void rkv_repl_acked(rkv_node *node, rkv_replica *s)
 		replica_out(s, rkv_buf_head(&s->held), s->held.len);
 		rkv_buf_free(&s->held);
 	}
-	(void)node;
+	if (node->repl.waiting)
+		wake_waiting(node, false);
 }

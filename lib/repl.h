@@ -174,6 +174,15 @@ void rkv_repl_start_syncs(rkv_node *node);
 /* Replica s sent REPLCONF ACK (ack_off and ack_ms updated). */
 void rkv_repl_acked(rkv_node *node, rkv_replica *s);
 
+/* A connection blocked in WAIT is being freed. */
+void rkv_repl_wait_gone(rkv_conn *c);
+
+/* Replicas whose acknowledged offset is at least off. */
+long long rkv_repl_acked_count(rkv_node *node, long long off);
+
+/* Ask every replica for an ACK (REPLCONF GETACK * into the stream). */
+void rkv_repl_getack(rkv_node *node);
+
 /* Commands (cmd_repl.c). */
 void rkv_cmd_psync(rkv_conn *, size_t, const rkv_slice *);
 void rkv_cmd_sync(rkv_conn *, size_t, const rkv_slice *);
