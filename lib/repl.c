@@ -268,7 +268,11 @@ void rkv_repl_propagate_raw(rkv_node *node, const void *data, size_t len)
 		if (s->conn->closed)
 			continue;
 		if (s->state == RKV_REPLICA_ONLINE && !s->wait_ack) {
-			replica_out(s, data, len);
+			/* Sent by rkv_repl_background(), once per event-loop
+			 * iteration, as Redis writes to replicas before it
+			 * sleeps: one send for many clients' writes. */
+			rkv_buf_append(&s->conn->obuf, data, len);
+			node->repl.unflushed = true;
 			if (s->conn->obuf.len > 65536)
 				rkv_conn_check_obuf(s->conn);
 		} else if (s->state != RKV_REPLICA_WAIT_START) {
@@ -539,6 +543,12 @@ int rkv_repl_background(rkv_node *node, size_t budget)
 		next = s->next;
 		if (s->state == RKV_REPLICA_SNAPSHOT && !s->conn->closed)
 			more |= sync_step(node, s, budget);
+	}
+	if (node->repl.unflushed) {
+		node->repl.unflushed = false;
+		for (s = node->repl.replicas; s; s = s->next)
+			if (s->conn->obuf.len && !s->conn->closed)
+				rkv_conn_mark_pending(s->conn);
 	}
 	if (node->pending)
 		rkv_node_flush_pending(node);

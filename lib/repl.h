@@ -53,7 +53,7 @@ typedef struct rkv_repl {
 	long long sync_full, sync_partial_ok, sync_partial_err;
 	/* WAIT: connections blocked until replicas acknowledge. */
 	rkv_conn *waiting;
-	bool getack_pending; /* send REPLCONF GETACK * after this batch */
+	bool unflushed; /* stream appended to replicas, not yet sent */
 } rkv_repl;
 
 /* Set up the state for a node: a new replication ID from the node's PRNG,
@@ -153,8 +153,10 @@ void rkv_repl_unit_end(rkv_node *node);
 void rkv_repl_replica_gone(rkv_conn *c);
 
 /* Work the replicas' full syncs forward by about budget keys each (no
- * more while a replica has ~1 MB of output pending). Returns 1 while
- * some sync can make progress now, else 0. */
+ * more while a replica has ~1 MB of output pending), and hand the stream
+ * appended since the last call to the replicas' send callback (once per
+ * event-loop iteration: one send for many writes). Returns 1 while some
+ * sync can make progress now, else 0. */
 int rkv_repl_background(rkv_node *node, size_t budget);
 
 /* Once per tick: delayed full syncs, PING into the stream, timeouts, the

@@ -154,6 +154,8 @@ static void send_cmd(peer *p, const char *line)
 		    (size_t)snprintf(buf + n, sizeof(buf) - n, "$%zu\r\n%s\r\n",
 				     strlen(argv[i]), argv[i]);
 	rkv_conn_recv(p->c, (const uint8_t *)buf, n);
+	/* The host's event loop goes on: replicas get the stream. */
+	rkv_node_background(node, 1000);
 }
 
 /* The reply to one command (p's output drained first). */
