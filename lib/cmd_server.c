@@ -826,7 +826,7 @@ static int client_type_by_name(const rkv_slice *a)
 /* Redis's getClientType(): monitors count as replicas. */
 static int client_type(const rkv_conn *c)
 {
-	if (c->flags & RKV_CONN_MONITOR)
+	if (c->flags & (RKV_CONN_MONITOR | RKV_CONN_REPLICA))
 		return CT_REPLICA;
 	if (c->nsub || c->npsub)
 		return CT_PUBSUB;
@@ -854,10 +854,14 @@ static void client_info_line(rkv_conn *self, rkv_conn *c, const char *sub,
 
 	if (c->flags & RKV_CONN_MONITOR)
 		*p++ = 'O';
+	else if (c->flags & RKV_CONN_REPLICA)
+		*p++ = 'S';
 	if (c->nsub || c->npsub)
 		*p++ = 'P';
 	if (c->flags & RKV_CONN_MULTI)
 		*p++ = 'x';
+	if (c->flags & RKV_CONN_BLOCKED)
+		*p++ = 'b';
 	if (c->flags & RKV_CONN_DIRTY_CAS)
 		*p++ = 'd';
 	if (c->closing)

@@ -325,7 +325,24 @@ def t_replication(tmp):
                    role[2][0][1] == str(rport).encode(), role)
             expect(master.call("REPLCONF", "foo", "bar") ==
                    "-ERR Unrecognized REPLCONF option: foo", "replconf")
-        check("ROLE lists the replica; REPLCONF errors as Redis", role_wait)
+            # WAIT: the replica answers the GETACK at once.
+            reps = pipeline(master.port, [("SET", "waited", "1"),
+                                          ("WAIT", "1", "5000")])
+            expect(reps == ["+OK", 1], f"WAIT: {reps}")
+            lst = master.call("CLIENT", "LIST", "TYPE", "replica").decode()
+            expect(lst.count("\n") == 1 and " flags=S " in lst, lst)
+            # The master drops the link: the replica continues again.
+            expect(master.call("CLIENT", "KILL", "TYPE", "replica") == 1,
+                   "CLIENT KILL TYPE replica")
+            pipeline(master.port, writes(100, "k"))
+            poll("offsets to meet", lambda: synced(master, replica))
+            digests(master, replica)
+            st = master.info("stats")
+            expect(st["sync_full"] == "1" and st["sync_partial_ok"] == "2",
+                   st)
+        check("ROLE lists the replica; REPLCONF errors as Redis; WAIT 1 "
+              "answers 1; CLIENT LIST flags=S; CLIENT KILL TYPE replica "
+              "then +CONTINUE", role_wait)
     finally:
         if replica:
             replica.stop()
