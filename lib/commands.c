@@ -380,7 +380,7 @@ static const rkv_command command_table[] = {
     {"ping", -1, PS | F, 0, 0, 0, rkv_cmd_ping},
     {"psetex", 4, W | D, 1, 1, 1, rkv_cmd_psetex},
     {"psubscribe", -2, PS, 0, 0, 0, rkv_cmd_psubscribe},
-    {"psync", -3, A | NM, 0, 0, 0, rkv_cmd_psync},
+    {"psync", -3, A | NM | RKV_CMD_NOMULTI, 0, 0, 0, rkv_cmd_psync},
     {"pttl", 2, R | F, 1, 1, 1, rkv_cmd_pttl},
     {"publish", 3, F, 0, 0, 0, rkv_cmd_publish},
     {"pubsub", -2, 0, 0, 0, 0, rkv_cmd_pubsub, SUBS(pubsub_sub)},
@@ -405,7 +405,7 @@ static const rkv_command command_table[] = {
     {"subscribe", -2, PS, 0, 0, 0, rkv_cmd_subscribe},
     {"substr", 4, R, 1, 1, 1, rkv_cmd_getrange},
     {"swapdb", 3, W | F, 0, 0, 0, rkv_cmd_swapdb},
-    {"sync", 1, A | NM, 0, 0, 0, rkv_cmd_sync},
+    {"sync", 1, A | NM | RKV_CMD_NOMULTI, 0, 0, 0, rkv_cmd_sync},
     {"time", 1, F, 0, 0, 0, rkv_cmd_time},
     {"touch", -2, R | F, 1, -1, 1, rkv_cmd_touch},
     {"ttl", 2, R | F, 1, 1, 1, rkv_cmd_ttl},
@@ -661,6 +661,13 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		    "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
 		    "allowed in this context",
 		    rkv_command_fullname(cmd, sub, fullname, sizeof(fullname)));
+		node->stats.error_replies++;
+		reject(c);
+		return;
+	}
+	if ((c->flags & RKV_CONN_MULTI) && (cmd->flags & RKV_CMD_NOMULTI)) {
+		rkv_resp_add_errorf(&c->obuf,
+				    "Command not allowed inside a transaction");
 		node->stats.error_replies++;
 		reject(c);
 		return;

@@ -567,6 +567,25 @@ START_TEST(replconf_errors)
 	ck_assert_str_eq(call(p, "REPLCONF foo bar"),
 			 "-ERR Unrecognized REPLCONF option: foo\r\n");
 	ck_assert_str_eq(call(p, "REPLCONF ACK 5"), "");
+	/* SYNC and PSYNC: not in MULTI, not after pending output. */
+	call(p, "MULTI");
+	ck_assert_str_eq(call(p, "PSYNC ? -1"),
+			 "-ERR Command not allowed inside a transaction\r\n");
+	ck_assert_str_eq(call(p, "SYNC"),
+			 "-ERR Command not allowed inside a transaction\r\n");
+	ck_assert_str_eq(call(p, "EXEC"),
+			 "-EXECABORT Transaction discarded because of "
+			 "previous errors.\r\n");
+	drain(p);
+	{
+		static const char two[] = "*1\r\n$4\r\nPING\r\n*3\r\n$5\r\n"
+					  "PSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n";
+
+		rkv_conn_recv(p->c, (const uint8_t *)two, sizeof(two) - 1);
+	}
+	ck_assert_str_eq(p->out, "+PONG\r\n-ERR SYNC and PSYNC are invalid "
+				 "with pending output\r\n");
+	ck_assert_ptr_null(node->repl.replicas);
 	free_peer(p);
 }
 END_TEST
