@@ -2234,11 +2234,19 @@ int main(int argc, char **argv)
 	pidfile = pidfile_path(&srv);
 	server_log(&srv, RKV_LOG_NOTICE, "Ready to accept connections tcp");
 
-	rc = run(&srv);
-	if (rc == 0 && !srv.shutdown_cmd) /* SHUTDOWN: the node logged it */
-		server_log(&srv, RKV_LOG_WARNING, "User requested shutdown...");
-	if (rc == 0 && persist_shutdown(&srv) < 0)
-		rc = -1;
+	for (;;) {
+		rc = run(&srv);
+		if (rc < 0)
+			break;
+		if (!srv.shutdown_cmd) /* SHUTDOWN: the node logged it */
+			server_log(&srv, RKV_LOG_WARNING,
+				   "User requested shutdown...");
+		if (persist_shutdown(&srv) == 0)
+			break;
+		/* As Redis: a failed final save means no exit. */
+		srv.shutdown = srv.shutdown_cmd = false;
+		srv.shutdown_save = srv.shutdown_nosave = false;
+	}
 	if (pidfile) {
 		server_log(&srv, RKV_LOG_NOTICE, "Removing the pid file.");
 		unlink(pidfile);

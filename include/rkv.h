@@ -161,7 +161,10 @@ typedef enum rkv_event_type {
 	RKV_EVENT_PROTOCOL_ERROR = 1,
 	/* A client sent SHUTDOWN (name "shutdown"; detail "save" when SAVE
 	 * was given, "nosave" when NOSAVE was, else "": the host saves if
-	 * save points are configured; `conn` is the client). The library cannot
+	 * save points are configured; `conn` is the client). A node with RDB
+	 * file callbacks (and no SAVE callback) has already saved by then
+	 * (detail "nosave": nothing is left to save), or, when that save
+	 * failed, refused the SHUTDOWN with Redis's error and sent no event. The library cannot
 	 * exit: the host should stop serving and shut down as on SIGTERM
 	 * (Redis logs "Redis is now ready to exit, bye bye..."). The client
 	 * gets no reply; its connection is closed. Without an event callback

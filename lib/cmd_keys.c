@@ -27,25 +27,45 @@ static bool flush_args_ok(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	return false;
 }
 
+/* Keys in db (-1: all), what a flush removes: Redis counts each as a change
+ * (rdb_changes_since_last_save), the flush itself not. */
+static long long keys_in(const rkv_keyspace *ks, int db)
+{
+	long long n = 0;
+
+	for (int i = 0; i < ks->ndb; i++)
+		if (db < 0 || i == db)
+			n += (long long)rkv_keyspace_size(ks, i);
+	return n;
+}
+
 void rkv_cmd_flushdb(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
+	long long removed;
+
 	if (!flush_args_ok(c, argc, argv))
 		return;
+	removed = keys_in(&c->node->ks, c->db);
 	rkv_signal_db(c->node, c->db, -1);
 	rkv_keyspace_flush(&c->node->ks, c->db);
 	rkv_signal_db_done(c->node, c->db);
 	rkv_propagate(c->node, c->db, argc, argv);
+	c->node->dirty += removed - 1;
 	rkv_reply_ok(c);
 }
 
 void rkv_cmd_flushall(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
+	long long removed;
+
 	if (!flush_args_ok(c, argc, argv))
 		return;
+	removed = keys_in(&c->node->ks, -1);
 	rkv_signal_db(c->node, -1, -1);
 	rkv_keyspace_flush(&c->node->ks, -1);
 	rkv_signal_db_done(c->node, -1);
 	rkv_propagate(c->node, c->db, argc, argv);
+	c->node->dirty += removed - 1;
 	rkv_persist_flushall(c->node);
 	rkv_reply_ok(c);
 }
@@ -62,8 +82,10 @@ void rkv_cmd_del(rkv_conn *c, size_t argc, const rkv_slice *argv)
 			rkv_modified(c, &argv[i]);
 			n++;
 		}
-	if (n)
+	if (n) {
 		rkv_propagate(c->node, c->db, argc, argv);
+		c->node->dirty += n - 1; /* one change per key, as Redis */
+	}
 	rkv_resp_add_integer(rkv_out(c), n);
 }
 

@@ -3632,6 +3632,20 @@ void rkv_cmd_shutdown(rkv_conn *c, size_t argc, const rkv_slice *argv)
 				    "Errors trying to SHUTDOWN. Check logs.");
 		return;
 	}
+	/* A node that writes its own files saves first (Redis's
+	 * prepareForShutdown()); when that fails it does not exit. */
+	switch (rkv_persist_shutdown(node, save, nosave, force)) {
+	case -1:
+		rkv_resp_add_errorf(&c->obuf,
+				    "Errors trying to SHUTDOWN. Check logs.");
+		return;
+	case 1:
+		save = false;
+		nosave = true; /* saved: the host has nothing left to save */
+		break;
+	default:
+		break;
+	}
 	{
 		rkv_event ev = {sizeof(ev), RKV_EVENT_SHUTDOWN, "shutdown",
 				save	 ? "save"

@@ -275,6 +275,8 @@ static void mset_generic(rkv_conn *c, size_t argc, const rkv_slice *argv,
 			   NULL))
 			return;
 	rkv_propagate(c->node, c->db, argc, argv);
+	/* Redis counts one change per key set (rdb_changes_since_last_save). */
+	c->node->dirty += (long long)(argc - 1) / 2 - 1;
 	if (nx)
 		rkv_resp_add_integer(rkv_out(c), 1);
 	else

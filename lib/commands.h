@@ -216,6 +216,13 @@ void rkv_bgsave_abort(rkv_node *node);
  */
 bool rkv_persist_deny_writes(rkv_node *node);
 
+/* SHUTDOWN's save, for a node with RDB file callbacks (and no SAVE
+ * callback): stop a BGSAVE, and save when SAVE was given or save points are
+ * set, unless NOSAVE. Returns 1 when it saved, 0 when there was nothing to
+ * do here (the host decides), -1 when the save failed and FORCE was not
+ * given (logged: "Error trying to save the DB, can't exit."). */
+int rkv_persist_shutdown(rkv_node *node, bool save, bool nosave, bool force);
+
 /* FLUSHALL's persistence, as Redis 7.0's: stop the background save and,
  * when save points are set, save the (now empty) keyspace. */
 void rkv_persist_flushall(rkv_node *node);

@@ -495,6 +495,34 @@ static int save_now(rkv_node *node)
 	return -1;
 }
 
+int rkv_persist_shutdown(rkv_node *node, bool save, bool nosave, bool force)
+{
+	long long pts[1][2];
+	char err[256];
+
+	if (node->cb.save || !has_rdb_file(node))
+		return 0;
+	if (node->bgsave) {
+		rkv_node_logf(node, RKV_LOG_WARNING,
+			      "There is a child saving an .rdb. Killing it!");
+		rkv_bgsave_abort(node);
+	}
+	if (nosave || (!save && save_points(node, pts, 1) == 0))
+		return 1;
+	rkv_node_logf(node, RKV_LOG_NOTICE,
+		      "Saving the final RDB snapshot before exiting.");
+	if (rkv_node_save_rdb(node, err, sizeof(err)) == 0)
+		return 1;
+	if (force) {
+		rkv_node_logf(node, RKV_LOG_WARNING,
+			      "Error trying to save the DB. Exit anyway.");
+		return 1;
+	}
+	rkv_node_logf(node, RKV_LOG_WARNING,
+		      "Error trying to save the DB, can't exit.");
+	return -1;
+}
+
 void rkv_persist_flushall(rkv_node *node)
 {
 	/* Redis 7.0 counts the FLUSHALL as a change, then saves: no change

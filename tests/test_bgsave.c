@@ -31,6 +31,8 @@ typedef struct host {
 	bool async;	    /* accept RKV_RDB_COMMIT_ASYNC with RKV_RDB_PENDING */
 	file *pending;	    /* the file whose commit is pending */
 	file rdb;	    /* the last file kept ("renamed over dump.rdb") */
+	int shutdowns;	    /* SHUTDOWN events */
+	char shutdown_detail[16];
 } host;
 
 static host H;
@@ -52,6 +54,18 @@ static void h_log(rkv_node *n, rkv_log_level level, const char *line,
 		     line);
 	if (k > 0 && h->loglen + (size_t)k < sizeof(h->logs))
 		h->loglen += (size_t)k;
+}
+
+static void h_event(rkv_node *n, const rkv_event *ev, void *ud)
+{
+	host *h = ud;
+
+	(void)n;
+	if (ev->type == RKV_EVENT_SHUTDOWN) {
+		h->shutdowns++;
+		snprintf(h->shutdown_detail, sizeof(h->shutdown_detail), "%s",
+			 ev->detail);
+	}
 }
 
 static int h_open(rkv_node *n, void **f, char *err, size_t errlen, void *ud)
@@ -155,6 +169,7 @@ static void setup(void)
 	rkv_callbacks_set_send(cbs, h_send);
 	rkv_callbacks_set_clock(cbs, h_clock);
 	rkv_callbacks_set_log(cbs, h_log);
+	rkv_callbacks_set_event(cbs, h_event);
 	rkv_callbacks_set_rdb_file(cbs, h_open, h_write, h_close);
 	ck_assert_int_eq(rkv_options_new(&opts), 0);
 	ck_assert_int_eq(
@@ -522,6 +537,94 @@ START_TEST(asynchronous_commit)
 }
 END_TEST
 
+/* rdb_changes_since_last_save moves as redis-server 7.0.15's does for the
+ * same commands (one change per key set or deleted, flushes count keys). */
+START_TEST(changes_counted_as_redis)
+{
+	static const struct {
+		const char *cmd;
+		const char *changes;
+	} steps[] = {
+	    {"MSET a 1 b 2 c 3", "3"},	{"DEL a b c x", "6"},
+	    {"FLUSHDB", "6"},		{"SET a 1", "7"},
+	    {"SETNX a 2", "7"},		{"MSETNX a 1 z 2", "7"},
+	    {"MSETNX y 1 z 2", "9"},	{"FLUSHALL", "12"},
+	    {"EXPIRE nokey 10", "12"},
+	};
+
+	expect("CONFIG SET save \"\"", "+OK\r\n");
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		cmd(steps[i].cmd);
+		ck_assert_str_eq(info("rdb_changes_since_last_save"),
+				 steps[i].changes);
+	}
+}
+END_TEST
+
+/* SHUTDOWN from a connection of its own (it closes when the node agrees);
+ * returns the reply ("" when none). */
+static const char *shutdown_via(const char *line)
+{
+	char buf[128];
+	int n = snprintf(buf, sizeof(buf), "%s\r\n", line);
+	rkv_conn *c;
+
+	ck_assert_int_eq(rkv_conn_new(node, &c, &H), 0);
+	H.outlen = 0;
+	rkv_conn_recv(c, (const uint8_t *)buf, (size_t)n);
+	H.out[H.outlen] = '\0';
+	rkv_conn_free(c);
+	return H.out;
+}
+
+START_TEST(shutdown_saves_first)
+{
+	fill(100);
+	/* A failed final save: no exit, Redis's error. */
+	H.open_fails = true;
+	ck_assert_str_eq(shutdown_via("SHUTDOWN"),
+			 "-ERR Errors trying to SHUTDOWN. Check logs.\r\n");
+	ck_assert_int_eq(H.shutdowns, 0);
+	ck_assert(strstr(H.logs, "Saving the final RDB snapshot before "
+				 "exiting.\nFailed opening the RDB file for "
+				 "saving: Permission denied\nError trying to "
+				 "save the DB, can't exit.\n"));
+	/* NOSAVE needs no file; a BGSAVE in progress is stopped. */
+	H.open_fails = false;
+	expect("BGSAVE", "+Background saving started\r\n");
+	ck_assert_str_eq(shutdown_via("SHUTDOWN NOSAVE"), "");
+	ck_assert_int_eq(H.shutdowns, 1);
+	ck_assert_str_eq(H.shutdown_detail, "nosave");
+	ck_assert_int_eq(H.discarded, 1);
+	ck_assert_int_eq(H.kept, 0);
+	ck_assert(strstr(H.logs,
+			 "There is a child saving an .rdb. Killing it!\n"));
+}
+END_TEST
+
+START_TEST(shutdown_saves_the_final_state)
+{
+	fill(100);
+	ck_assert_str_eq(shutdown_via("SHUTDOWN"), "");
+	ck_assert_int_eq(H.shutdowns, 1);
+	ck_assert_str_eq(H.shutdown_detail, "nosave"); /* saved already */
+	ck_assert_int_eq(H.kept, 1);
+	/* FORCE exits even when the save fails. */
+	H.open_fails = true;
+	shutdown_via("SHUTDOWN FORCE");
+	ck_assert_int_eq(H.shutdowns, 2);
+	ck_assert(strstr(H.logs, "Error trying to save the DB. Exit anyway.\n"));
+	/* Without save points nothing is saved, unless SAVE. */
+	H.open_fails = false;
+	expect("CONFIG SET save \"\"", "+OK\r\n");
+	shutdown_via("SHUTDOWN");
+	ck_assert_int_eq(H.kept, 1);
+	shutdown_via("SHUTDOWN SAVE");
+	ck_assert_int_eq(H.kept, 2);
+	ck_assert_int_eq(H.shutdowns, 4);
+}
+END_TEST
+
 START_TEST(no_file_callbacks)
 {
 	rkv_callbacks *cbs;
@@ -558,6 +661,9 @@ int main(void)
 	tcase_add_test(tc, save_points_start_bgsave);
 	tcase_add_test(tc, flushall_stops_bgsave_and_saves_empty);
 	tcase_add_test(tc, asynchronous_commit);
+	tcase_add_test(tc, changes_counted_as_redis);
+	tcase_add_test(tc, shutdown_saves_first);
+	tcase_add_test(tc, shutdown_saves_the_final_state);
 	tcase_add_test(tc, no_file_callbacks);
 	suite_add_tcase(s, tc);
 	return rkv_test_run(s);

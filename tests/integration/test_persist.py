@@ -22,6 +22,7 @@ Usage: test_persist.py PATH/TO/rkv-server PATH/TO/redis-server
 Every server runs in a temporary directory and is stopped by its PID.
 """
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -409,6 +410,16 @@ def t_bgsave_error_misconf():
                                   "persist to disk."), rep)
             expect(p.call("GET", "a") == b"1", "reads go on")
             expect(p.call("SAVE") == "-ERR", "SAVE into a directory")
+            # The final save fails: as Redis, no exit.
+            expect(p.call("SHUTDOWN") ==
+                   "-ERR Errors trying to SHUTDOWN. Check logs.", "SHUTDOWN")
+            p.proc.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + rkvtest.EXIT_TIMEOUT
+            while p.log().count("Error trying to save the DB, can't exit.") < 2:
+                expect(time.monotonic() < deadline and p.proc.poll() is None,
+                       f"SIGTERM with a failing save; log:\n{p.log()}")
+                time.sleep(0.02)
+            expect(p.call("PING") != "", "still serving")
             os.rmdir(blocker)
             expect(p.call("BGSAVE") == "+Background saving started", "BGSAVE")
             wait_bgsave(p)
