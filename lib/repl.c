@@ -139,6 +139,9 @@ void rkv_repl_shift_replid(rkv_node *node)
 
 	memcpy(r->replid2, r->replid, sizeof(r->replid));
 	r->second_offset = r->offset + 1;
+	/* Our own writes start: their first one selects its db (Redis's
+	 * replicationUnsetMaster() forgets slaveseldb). */
+	r->stream_db = -1;
 	rkv_rand_hex(&node->rng, r->replid, 20);
 	rkv_node_logf(node, RKV_LOG_NOTICE,
 		      "Setting secondary replication ID to %s, valid up to "
@@ -155,6 +158,7 @@ void rkv_repl_adopt(rkv_node *node, const char *replid, long long offset)
 	memcpy(r->replid2, no_id, sizeof(no_id));
 	r->second_offset = -1;
 	r->offset = offset;
+	r->stream_db = -1;
 	if (r->backlog) {
 		r->histlen = 0;
 		r->idx = 0;
