@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "test_host.h"
 #include "node.h"
 #include "repl.h"
 #include "rkv.h"
@@ -86,17 +87,18 @@ static int cfg(const char *name, const char *value)
 	return rkv_node_config_set(node, name, &value, 1, NULL, 0);
 }
 
+static rkv_test_counting counting = {0, 0, -1, false};
+
 static void setup(void)
 {
 	rkv_callbacks *cbs;
-	rkv_options *opts;
+	rkv_options *opts = rkv_test_counting_options(&counting);
 
 	ck_assert_int_eq(rkv_callbacks_new(&cbs), 0);
 	rkv_callbacks_set_send(cbs, on_send);
 	rkv_callbacks_set_close(cbs, on_close);
 	rkv_callbacks_set_log(cbs, on_log);
 	rkv_callbacks_set_clock(cbs, on_clock);
-	ck_assert_int_eq(rkv_options_new(&opts), 0);
 	rkv_options_set_seed(opts, 7);
 	rkv_options_set_enable_debug_command(opts, RKV_PROTECTED_YES);
 	clock_us = 1700000000000000LL;
@@ -590,6 +592,40 @@ START_TEST(replconf_errors)
 }
 END_TEST
 
+/* Allocations made by n INCRs of an existing counter (replies drained). */
+static long incr_allocs(peer *p, int n)
+{
+	long before = counting.total;
+
+	for (int i = 0; i < n; i++) {
+		drain(p);
+		send_cmd(p, "INCR ctr");
+	}
+	return counting.total - before;
+}
+
+START_TEST(propagation_allocates_nothing)
+{
+	peer *p = connect_peer("127.0.0.1:5000");
+	peer *s, *s2;
+
+	call(p, "SET ctr 1");
+	incr_allocs(p, 100); /* warm up */
+	ck_assert_int_eq(incr_allocs(p, 1000), 0);
+	s = attach_replica("127.0.0.1:6001", 6380);
+	s2 = attach_replica("127.0.0.1:6002", 6381);
+	incr_allocs(p, 100);
+	/* Two replicas streaming: still none per write. */
+	ck_assert_int_eq(incr_allocs(p, 1000), 0);
+	drain(s);
+	incr_allocs(p, 1);
+	ck_assert_str_eq(s->out, "*2\r\n$4\r\nINCR\r\n$3\r\nctr\r\n");
+	free_peer(s2);
+	free_peer(s);
+	free_peer(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("repl_master");
@@ -607,6 +643,7 @@ int main(void)
 	tcase_add_test(tc, info_role_backlog_ttl);
 	tcase_add_test(tc, old_sync_len_form);
 	tcase_add_test(tc, replconf_errors);
+	tcase_add_test(tc, propagation_allocates_nothing);
 	suite_add_tcase(s, tc);
 	return rkv_test_run(s);
 }
