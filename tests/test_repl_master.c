@@ -626,6 +626,68 @@ START_TEST(propagation_allocates_nothing)
 }
 END_TEST
 
+START_TEST(continue_through_secondary_id)
+{
+	peer *p = connect_peer("127.0.0.1:5000");
+	peer *s = attach_replica("127.0.0.1:6001", 6380);
+	char old[41], line[128], want[128];
+	long long off;
+
+	call(p, "SET a 1");
+	memcpy(old, node->repl.replid, 41);
+	off = node->repl.offset;
+	free_peer(s);
+	/* A promotion: the old ID stays valid up to off + 1. */
+	rkv_repl_shift_replid(node);
+	call(p, "SET b 2");
+	s = connect_peer("127.0.0.1:6002");
+	call(s, "REPLCONF capa psync2");
+	snprintf(line, sizeof(line), "PSYNC %s %lld", old, off + 1);
+	snprintf(want, sizeof(want), "+CONTINUE %s\r\n", node->repl.replid);
+	ck_assert(strncmp(call(s, line), want, strlen(want)) == 0);
+	/* The new ID's stream: SELECT again, then SET b 2. */
+	ck_assert_str_eq(s->out + strlen(want),
+			 "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"
+			 "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n");
+	free_peer(s);
+	/* Past the offset the old ID is valid up to: full resync. */
+	s = connect_peer("127.0.0.1:6003");
+	snprintf(line, sizeof(line), "PSYNC %s %lld", old, off + 2);
+	ck_assert(strncmp(call(s, line), "+FULLRESYNC", 11) == 0);
+	ck_assert_ptr_nonnull(strstr(logbuf, "Requested offset for second ID "
+					     "was"));
+	free_peer(s);
+	free_peer(p);
+}
+END_TEST
+
+START_TEST(replica_output_limit)
+{
+	peer *p = connect_peer("127.0.0.1:5000");
+	peer *s = attach_replica("127.0.0.1:6001", 6380);
+	char big[1024];
+
+	ck_assert_int_eq(cfg("client-output-buffer-limit", "replica 65536 0 0"),
+			 0);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	s->block = true;
+	for (int i = 0; i < 100 && !s->closed; i++) {
+		char line[1100];
+
+		snprintf(line, sizeof(line), "SET k%d %s", i, big);
+		call(p, line);
+	}
+	ck_assert(s->closed);
+	ck_assert_ptr_nonnull(strstr(logbuf, "scheduled to be closed ASAP for "
+					     "overcoming of output buffer "
+					     "limits."));
+	free_peer(s);
+	ck_assert_ptr_null(node->repl.replicas);
+	free_peer(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("repl_master");
@@ -644,6 +706,8 @@ int main(void)
 	tcase_add_test(tc, old_sync_len_form);
 	tcase_add_test(tc, replconf_errors);
 	tcase_add_test(tc, propagation_allocates_nothing);
+	tcase_add_test(tc, continue_through_secondary_id);
+	tcase_add_test(tc, replica_output_limit);
 	suite_add_tcase(s, tc);
 	return rkv_test_run(s);
 }
