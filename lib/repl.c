@@ -178,13 +178,12 @@ static const char multi_cmd[] = "*1\r\n$5\r\nMULTI\r\n";
 static const char exec_cmd[] = "*1\r\n$4\r\nEXEC\r\n";
 static const char ping_cmd[] = "*1\r\n$4\r\nPING\r\n";
 
-/* True when this node is itself a replica. The replica side (lib/replica)
- * owns that state: a replica forwards its master's stream verbatim and
- * generates neither PINGs nor its own writes, and keeps its backlog. */
+/* True when this node is itself a replica (lib/replica sets the flag): it
+ * forwards its master's stream verbatim, generates no PING of its own, and
+ * keeps its backlog. */
 static bool node_is_replica(const rkv_node *node)
 {
-	(void)node;
-	return false;
+	return node->repl.is_replica;
 }
 
 static void buf_reset(rkv_buf *b)

@@ -37,6 +37,10 @@ typedef struct rkv_repl {
 	long long histlen;	/* valid bytes in it */
 	long long first_byte;	/* stream offset of its oldest byte */
 	size_t idx;		/* where the next byte goes */
+	/* Set by the replica side (lib/replica) while this node follows a
+	 * master: it then forwards its master's stream verbatim and generates
+	 * no PING, no backlog-TTL expiry and no min-replicas refusal. */
+	bool is_replica;
 	/* Master side: the attached replicas and the stream's state. */
 	rkv_replica *replicas;
 	size_t nreplicas;
