@@ -315,6 +315,15 @@ void rkv_cmd_wait(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	long long num, timeout, acked;
 
 	(void)argc;
+	if (node->repl.is_replica) {
+		rkv_resp_add_errorf(
+		    &c->obuf,
+		    "WAIT cannot be used with replica instances. Please also "
+		    "note that since Redis 4.0 if a replica is configured to "
+		    "be writable (which is not the default) writes to "
+		    "replicas are just local and are not propagated.");
+		return;
+	}
 	if (!rkv_arg_ll(c, &argv[1], &num))
 		return;
 	if (!rkv_string2ll(argv[2].ptr, argv[2].len, &timeout)) {
