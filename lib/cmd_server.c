@@ -622,6 +622,10 @@ static void section_replication(info_ctx *x)
 	for (const rkv_replica *s = r->replicas; s; s = s->next)
 		n += !s->conn->closed;
 	kv(x, "connected_slaves", "%d", n);
+	if (r->min_to_write && r->min_max_lag) {
+		rkv_repl_refresh_good(x->node);
+		kv(x, "min_slaves_good_slaves", "%d", r->good_replicas);
+	}
 	n = 0;
 	for (const rkv_replica *s = r->replicas; s; s = s->next) {
 		char name[32];

@@ -408,7 +408,7 @@ void rkv_repl_replica_gone(rkv_conn *c)
 	}
 	*pp = s->next;
 	r->nreplicas--;
-	if (s->state == RKV_REPLICA_ONLINE)
+	if (!(c->flags & RKV_CONN_MONITOR))
 		rkv_node_logf(node, RKV_LOG_WARNING,
 			      "Connection with replica %s lost.",
 			      replica_name(s, name, sizeof(name)));
@@ -587,7 +587,7 @@ static void start_waiting(rkv_node *node, bool force)
 
 /* The good replicas for min-replicas-to-write: online, with an ACK no
  * older than min-replicas-max-lag seconds. */
-static void refresh_good(rkv_node *node)
+void rkv_repl_refresh_good(rkv_node *node)
 {
 	rkv_repl *r = &node->repl;
 	int good = 0;
@@ -606,7 +606,7 @@ bool rkv_repl_deny_write(rkv_node *node)
 	if (!r->min_to_write || !r->min_max_lag || node->from_master ||
 	    node_is_replica(node))
 		return false;
-	refresh_good(node);
+	rkv_repl_refresh_good(node);
 	return r->good_replicas < r->min_to_write;
 }
 
@@ -620,6 +620,8 @@ static void every_second(rkv_node *node)
 	rkv_replica *s, *next;
 	char name[96];
 
+	if (!r->last_ping_ms)
+		r->last_ping_ms = now; /* the first one a period from now */
 	if (r->replicas && !node_is_replica(node) &&
 	    now - r->last_ping_ms >= period * 1000) {
 		r->last_ping_ms = now;

@@ -167,6 +167,10 @@ int rkv_repl_background(rkv_node *node, size_t budget);
  * good-replicas count, repl-backlog-ttl, WAIT timeouts. */
 void rkv_repl_cron(rkv_node *node);
 
+/* Count the good replicas (online, acknowledged within
+ * min-replicas-max-lag seconds) into node->repl.good_replicas. */
+void rkv_repl_refresh_good(rkv_node *node);
+
 /* min-replicas-to-write is set and too few replicas are good. */
 bool rkv_repl_deny_write(rkv_node *node);
 

@@ -324,9 +324,15 @@ END_TEST
 START_TEST(ping_and_timeout)
 {
 	peer *s = attach_replica("127.0.0.1:6001", 6380);
-	long long off = node->repl.offset;
+	long long off;
 
-	clock_us += 10 * 1000000LL;
+	rkv_node_tick(node, clock_us / 1000); /* the period starts */
+	drain(s);
+	off = node->repl.offset;
+	clock_us += 9 * 1000000LL;
+	rkv_node_tick(node, clock_us / 1000);
+	ck_assert_uint_eq(s->len, 0);
+	clock_us += 1000000LL;
 	rkv_node_tick(node, clock_us / 1000);
 	ck_assert_str_eq(s->out, "*1\r\n$4\r\nPING\r\n");
 	ck_assert_int_eq(node->repl.offset, off + 14);
