@@ -456,13 +456,18 @@ static bool sync_start(rkv_node *node, rkv_replica *s)
 				     config_yes(node, "rdbcompression"),
 				     config_yes(node, "rdbchecksum"), &aux);
 	if (!s->snap) {
+		/* All RKV_SNAPSHOT_MAX slots busy (or no memory): the replica
+		 * waits, and the cron tries again. */
 		char name[96];
 
-		rkv_node_logf(node, RKV_LOG_WARNING,
-			      "BGSAVE for replication failed: %s (replica %s)",
-			      "out of memory or too many snapshots",
-			      replica_name(s, name, sizeof(name)));
-		rkv_conn_kill(s->conn);
+		if (!s->snap_failed)
+			rkv_node_logf(node, RKV_LOG_WARNING,
+				      "BGSAVE for replication failed: %s "
+				      "(replica %s); will retry",
+				      "out of memory or too many snapshots "
+				      "in progress",
+				      replica_name(s, name, sizeof(name)));
+		s->snap_failed = true;
 		return false;
 	}
 	/* The stream goes on from here with an explicit SELECT. */
@@ -562,26 +567,28 @@ int rkv_repl_background(rkv_node *node, size_t budget)
  * all of them (force). */
 static void start_waiting(rkv_node *node, bool force)
 {
-	long long delay = config_ll(node, "repl-diskless-sync-delay", 5);
+	long long delay = -1;
 	bool logged = false;
 	rkv_replica *s, *next;
 
-	if (!config_yes(node, "repl-diskless-sync"))
-		delay = 0;
 	for (s = node->repl.replicas; s; s = next) {
 		next = s->next;
 		if (s->state != RKV_REPLICA_WAIT_START || s->conn->closed)
 			continue;
+		if (delay < 0)
+			delay =
+			    config_yes(node, "repl-diskless-sync")
+				? config_ll(node, "repl-diskless-sync-delay", 5)
+				: 0;
 		if (!force && node->cmd_time_ms - s->since_ms < delay * 1000)
 			continue;
-		if (!logged)
-			rkv_node_logf(
-			    node, RKV_LOG_NOTICE,
-			    "Starting BGSAVE for SYNC with target: %s",
-			    s->eof_capa && !s->old_sync ? "replicas sockets"
-							: "disk");
+		if (!sync_start(node, s) || logged)
+			continue;
 		logged = true;
-		sync_start(node, s);
+		rkv_node_logf(node, RKV_LOG_NOTICE,
+			      "Starting BGSAVE for SYNC with target: %s",
+			      s->eof_capa && !s->old_sync ? "replicas sockets"
+							  : "disk");
 	}
 }
 

@@ -131,6 +131,7 @@ struct rkv_replica {
 	bool psync2_capa; /* REPLCONF capa psync2: +CONTINUE <replid> */
 	bool old_sync;	  /* SYNC: no +FULLRESYNC, $<len> form */
 	bool wait_ack;	  /* RDB sent: stream held until the first ACK */
+	bool snap_failed; /* no snapshot slot yet (logged once): retried */
 	int port;	  /* REPLCONF listening-port */
 	char ip[64];	  /* REPLCONF ip-address, else the peer's */
 	long long ack_off;

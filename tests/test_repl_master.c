@@ -14,6 +14,7 @@
 #include "test_host.h"
 #include "node.h"
 #include "repl.h"
+#include "snapshot.h"
 #include "rkv.h"
 
 /* One connection's captured output; `block`: the send callback accepts
@@ -694,6 +695,47 @@ START_TEST(replica_output_limit)
 }
 END_TEST
 
+START_TEST(more_replicas_than_snapshots)
+{
+	peer *p = connect_peer("127.0.0.1:5000");
+	peer *s[RKV_SNAPSHOT_MAX + 1];
+	int n = RKV_SNAPSHOT_MAX + 1, waiting = 0, online = 0;
+
+	ck_assert_str_eq(call(p, "DEBUG POPULATE 20000 key 100"), "+OK\r\n");
+	ck_assert_int_eq(cfg("rdbcompression", "no"), 0);
+	for (int i = 0; i < n; i++) {
+		char addr[32];
+
+		snprintf(addr, sizeof(addr), "127.0.0.1:%d", 7000 + i);
+		s[i] = connect_peer(addr);
+		call(s[i], "REPLCONF capa eof");
+		s[i]->block = true;
+		send_cmd(s[i], "PSYNC ? -1");
+	}
+	for (rkv_replica *r = node->repl.replicas; r; r = r->next)
+		waiting += r->state == RKV_REPLICA_WAIT_START;
+	ck_assert_int_eq(waiting, 1);
+	ck_assert_ptr_nonnull(strstr(logbuf, "will retry"));
+	for (int i = 0; i < n; i++)
+		s[i]->block = false;
+	for (int round = 0; round < 100000 && online < n; round++) {
+		clock_us += 1000;
+		rkv_node_tick(node, clock_us / 1000);
+		for (int i = 0; i < n; i++)
+			rkv_conn_writable(s[i]->c);
+		online = 0;
+		for (rkv_replica *r = node->repl.replicas; r; r = r->next)
+			online += r->state == RKV_REPLICA_ONLINE;
+	}
+	ck_assert_int_eq(online, n);
+	for (int i = 0; i < n; i++) {
+		ck_assert(!s[i]->closed);
+		free_peer(s[i]);
+	}
+	free_peer(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("repl_master");
@@ -714,6 +756,7 @@ int main(void)
 	tcase_add_test(tc, propagation_allocates_nothing);
 	tcase_add_test(tc, continue_through_secondary_id);
 	tcase_add_test(tc, replica_output_limit);
+	tcase_add_test(tc, more_replicas_than_snapshots);
 	suite_add_tcase(s, tc);
 	return rkv_test_run(s);
 }
