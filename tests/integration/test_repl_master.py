@@ -2,6 +2,7 @@
 """rkv-server as the master of a REAL redis-server 7.0 replica.
 
 Usage: test_repl_master.py PATH/TO/rkv-server PATH/TO/redis-server
+                           PATH/TO/redis-cli PATH/TO/redis-check-rdb
 
 1. Full sync: rkv-server holds keys in several databases (TTLs, binary
    values); `redis-server --replicaof` it: +FULLRESYNC and the diskless
@@ -15,7 +16,9 @@ Usage: test_repl_master.py PATH/TO/rkv-server PATH/TO/redis-server
    sync on either side (INFO sync_full / the logs) - and the digests are
    equal again.
 4. ROLE lists the replica; REPLCONF errors as Redis.
-5. A full sync of 300,000 keys (the snapshot paced by the socket) while a
+5. `redis-cli --rdb` (SYNC, the $<length> form) saves a file that
+   redis-check-rdb accepts and that holds the master's keys.
+6. A full sync of 300,000 keys (the snapshot paced by the socket) while a
    client keeps writing: the replica ends equal (DEBUG DIGEST).
 
 Every server runs in a temporary directory on a free port and is stopped
@@ -33,7 +36,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rkvtest  # noqa: E402
 from rkvtest import check, expect  # noqa: E402
 
-RKV, REDIS = sys.argv[1:3] if len(sys.argv) == 3 else (None, None)
+RKV, REDIS, REDIS_CLI, CHECK_RDB = (sys.argv[1:5] if len(sys.argv) == 5
+                                    else (None,) * 4)
 SYNC_TIMEOUT = 30.0
 
 
@@ -350,6 +354,30 @@ def t_replication(tmp):
     check("master exits 0", lambda: expect(rc == 0, f"status {rc}"))
 
 
+def t_cli_rdb(tmp):
+    """redis-cli --rdb: SYNC from rkv-server into a file."""
+    master = Proc(RKV, tmp, "rkv-master3")
+    try:
+        def body():
+            fill(master)
+            path = os.path.join(tmp, "cli.rdb")
+            out = subprocess.run([REDIS_CLI, "-p", str(master.port),
+                                  "--rdb", path], capture_output=True,
+                                 timeout=60)
+            expect(out.returncode == 0 and
+                   b"Transfer finished with success" in out.stderr,
+                   f"redis-cli: {out.stdout!r} {out.stderr!r}")
+            chk = subprocess.run([CHECK_RDB, path], capture_output=True,
+                                 timeout=60)
+            text = chk.stdout.decode()
+            expect(chk.returncode == 0 and "RDB looks OK" in text, text)
+            expect("1512 keys read" in text, text)  # 3 x 504
+        check("redis-cli --rdb (SYNC) gets a file redis-check-rdb accepts "
+              "with every key", body)
+    finally:
+        master.stop()
+
+
 def t_sync_under_writes(tmp):
     """A full sync of 300,000 keys (about 40 MB of RDB, so the snapshot
     waits for the socket many times) while a client keeps writing to old
@@ -414,6 +442,7 @@ def main():
         return 2
     with tempfile.TemporaryDirectory(prefix="rkv-repl-master-") as tmp:
         t_replication(tmp)
+        t_cli_rdb(tmp)
         t_sync_under_writes(tmp)
     return rkvtest.summary()
 
