@@ -75,16 +75,20 @@ static bool try_partial(rkv_conn *c, rkv_replica *s, const rkv_slice *id,
 	rkv_repl *r = &node->repl;
 	char want[41], name[96], line[128];
 	long long off, sent;
+	bool ours;
 	int n;
 
 	rkv_replica_name(c, name, sizeof(name));
 	if (!rkv_string2ll(offarg->ptr, offarg->len, &off))
 		return false;
 	snprintf(want, sizeof(want), "%.*s", (int)id->len, id->ptr);
-	if (strcmp(want, r->replid) != 0 &&
-	    (strcmp(want, r->replid2) != 0 || off > r->second_offset)) {
+	/* Only an ID of exactly 40 characters can be ours. */
+	ours = id->len == 40 && strlen(want) == 40;
+	if (!ours ||
+	    (strcmp(want, r->replid) != 0 &&
+	     (strcmp(want, r->replid2) != 0 || off > r->second_offset))) {
 		if (want[0] != '?') {
-			if (strcmp(want, r->replid2) != 0)
+			if (!ours || strcmp(want, r->replid2) != 0)
 				rkv_node_logf(
 				    node, RKV_LOG_NOTICE,
 				    "Partial resynchronization not accepted: "

@@ -409,7 +409,14 @@ START_TEST(partial_resync)
 	call(s2, line);
 	ck_assert(strncmp(s2->out, "+FULLRESYNC", 11) == 0);
 	free_peer(s2);
-	ck_assert_int_eq(node->repl.sync_partial_err, 3);
+	/* Our ID with more after it is not our ID. */
+	s2 = connect_peer("127.0.0.1:6007");
+	snprintf(line, sizeof(line), "PSYNC %s0 %lld", node->repl.replid,
+		 node->repl.offset + 1);
+	call(s2, line);
+	ck_assert(strncmp(s2->out, "+FULLRESYNC", 11) == 0);
+	free_peer(s2);
+	ck_assert_int_eq(node->repl.sync_partial_err, 4);
 	free_peer(p);
 }
 END_TEST
