@@ -170,6 +170,17 @@ static void sync_common(rkv_conn *c, size_t argc, const rkv_slice *argv,
 		      "Replica %s asks for synchronization",
 		      rkv_replica_name(c, name, sizeof(name)));
 	if (psync) {
+		long long off;
+
+		if (!rkv_string2ll(argv[2].ptr, argv[2].len, &off)) {
+			rkv_node_logf(node, RKV_LOG_WARNING,
+				      "Replica %s asks for synchronization but "
+				      "with a wrong offset",
+				      name);
+			rkv_resp_add_errorf(&c->obuf, "value is not an integer "
+						      "or out of range");
+			return;
+		}
 		if (try_partial(c, s, &argv[1], &argv[2]))
 			return;
 		if (!(argv[1].len == 1 && argv[1].ptr[0] == '?'))

@@ -406,8 +406,12 @@ START_TEST(partial_resync)
 	free_peer(s2);
 	s2 = connect_peer("127.0.0.1:6006");
 	snprintf(line, sizeof(line), "PSYNC %s x", node->repl.replid);
-	call(s2, line);
-	ck_assert(strncmp(s2->out, "+FULLRESYNC", 11) == 0);
+	ck_assert_str_eq(call(s2, line),
+			 "-ERR value is not an integer or out of range\r\n");
+	ck_assert_ptr_nonnull(strstr(logbuf, "Replica 127.0.0.1:<unknown-"
+					     "replica-port> asks for "
+					     "synchronization but with a "
+					     "wrong offset\n"));
 	free_peer(s2);
 	/* Our ID with more after it is not our ID. */
 	s2 = connect_peer("127.0.0.1:6007");
@@ -416,7 +420,7 @@ START_TEST(partial_resync)
 	call(s2, line);
 	ck_assert(strncmp(s2->out, "+FULLRESYNC", 11) == 0);
 	free_peer(s2);
-	ck_assert_int_eq(node->repl.sync_partial_err, 4);
+	ck_assert_int_eq(node->repl.sync_partial_err, 3);
 	free_peer(p);
 }
 END_TEST
