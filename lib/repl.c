@@ -61,6 +61,35 @@ int rkv_repl_backlog_create(rkv_node *node)
 	return 0;
 }
 
+/* repl-backlog-size changed (CONFIG SET): a new buffer of the new size
+ * keeps as much of the stream's tail as fits. */
+static void backlog_resize(rkv_node *node, long long size)
+{
+	rkv_repl *r = &node->repl;
+	rkv_buf tail;
+	char *nb;
+	long long keep = r->histlen < size ? r->histlen : size;
+
+	nb = rkv_malloc(rkv_node_alloc(node), (size_t)size);
+	if (!nb)
+		return; /* keep the old one */
+	rkv_buf_init(&tail, rkv_node_alloc(node));
+	rkv_repl_backlog_copy(node, r->offset - keep + 1, &tail);
+	if (tail.oom || (long long)tail.len != keep) {
+		rkv_buf_free(&tail);
+		rkv_free(rkv_node_alloc(node), nb);
+		return;
+	}
+	memcpy(nb, rkv_buf_head(&tail), (size_t)keep);
+	rkv_buf_free(&tail);
+	rkv_free(rkv_node_alloc(node), r->backlog);
+	r->backlog = nb;
+	r->backlog_size = size;
+	r->histlen = keep;
+	r->idx = (size_t)(keep % size);
+	r->first_byte = r->offset - keep + 1;
+}
+
 void rkv_repl_backlog_free(rkv_node *node)
 {
 	rkv_repl *r = &node->repl;
@@ -627,6 +656,12 @@ static void every_second(rkv_node *node)
 	rkv_replica *s, *next;
 	char name[96];
 
+	if (r->backlog) {
+		long long size = rkv_repl_backlog_conf_size(node);
+
+		if (size != r->backlog_size)
+			backlog_resize(node, size);
+	}
 	if (!r->last_ping_ms)
 		r->last_ping_ms = now; /* the first one a period from now */
 	if (r->replicas && !node_is_replica(node) &&

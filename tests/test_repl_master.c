@@ -747,6 +747,54 @@ START_TEST(more_replicas_than_snapshots)
 }
 END_TEST
 
+START_TEST(backlog_resized)
+{
+	peer *p = connect_peer("127.0.0.1:5000");
+	peer *s = attach_replica("127.0.0.1:6001", 6380);
+	char line[200];
+	long long off;
+	rkv_buf all;
+
+	for (int i = 0; i < 1000; i++) {
+		snprintf(line, sizeof(line), "SET key%d value%d", i, i);
+		call(p, line);
+	}
+	rkv_buf_init(&all, rkv_node_alloc(node));
+	rkv_repl_backlog_copy(node, node->repl.first_byte, &all);
+	ck_assert_int_eq((long long)all.len, node->repl.offset);
+	/* Smaller: the tail stays. */
+	ck_assert_int_eq(cfg("repl-backlog-size", "16384"), 0);
+	clock_us += 1000000;
+	rkv_node_tick(node, clock_us / 1000);
+	off = node->repl.offset;
+	ck_assert_int_eq(node->repl.backlog_size, 16384);
+	ck_assert_int_gt(off, 16384);
+	ck_assert_int_eq(node->repl.histlen, 16384);
+	ck_assert_int_eq(node->repl.first_byte + node->repl.histlen, off + 1);
+	{
+		rkv_buf tail;
+
+		rkv_buf_init(&tail, rkv_node_alloc(node));
+		rkv_repl_backlog_copy(node, node->repl.first_byte, &tail);
+		ck_assert(memcmp(rkv_buf_head(&tail),
+				 rkv_buf_head(&all) + all.len - tail.len,
+				 tail.len) == 0);
+		rkv_buf_free(&tail);
+	}
+	/* And it goes on working: wraps, continues. */
+	for (int i = 0; i < 1000; i++) {
+		snprintf(line, sizeof(line), "SET key%d value%d", i, i);
+		call(p, line);
+	}
+	ck_assert_int_eq(node->repl.histlen, 16384);
+	ck_assert_int_eq(node->repl.first_byte + node->repl.histlen,
+			 node->repl.offset + 1);
+	rkv_buf_free(&all);
+	free_peer(s);
+	free_peer(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("repl_master");
@@ -768,6 +816,7 @@ int main(void)
 	tcase_add_test(tc, continue_through_secondary_id);
 	tcase_add_test(tc, replica_output_limit);
 	tcase_add_test(tc, more_replicas_than_snapshots);
+	tcase_add_test(tc, backlog_resized);
 	suite_add_tcase(s, tc);
 	return rkv_test_run(s);
 }
