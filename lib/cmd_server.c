@@ -510,7 +510,7 @@ static void section_persistence(info_ctx *x)
 	rkv_node *node = x->node;
 	const struct rkv_bgsave *b = node->bgsave;
 	/* Keys written so far (all of them once the commit is pending). */
-	unsigned long long done = !b	     ? 0
+	unsigned long long done = !b	    ? 0
 				  : b->snap ? rkv_snapshot_keys(b->snap)
 					    : b->keys_total;
 
@@ -531,7 +531,8 @@ static void section_persistence(info_ctx *x)
 	kv(x, "rdb_bgsave_in_progress", "%d", b != NULL);
 	/* The start time until something is saved, as Redis. */
 	kv(x, "rdb_last_save_time", "%lld", (long long)node->lastsave_s);
-	kv(x, "rdb_last_bgsave_status", "%s", node->bgsave_failed ? "err" : "ok");
+	kv(x, "rdb_last_bgsave_status", "%s",
+	   node->bgsave_failed ? "err" : "ok");
 	kv(x, "rdb_last_bgsave_time_sec", "%lld", node->bgsave_last_secs);
 	kv(x, "rdb_current_bgsave_time_sec", "%lld",
 	   b ? (long long)((rkv_node_now_us(node) - b->start_us) / 1000000)
@@ -571,9 +572,9 @@ static void section_stats(info_ctx *x)
 	kv(x, "instantaneous_input_repl_kbps", "%s", "0.00");
 	kv(x, "instantaneous_output_repl_kbps", "%s", "0.00");
 	kv(x, "rejected_connections", "%lld", st->rejected_connections);
-	kv(x, "sync_full", "%d", 0);
-	kv(x, "sync_partial_ok", "%d", 0);
-	kv(x, "sync_partial_err", "%d", 0);
+	kv(x, "sync_full", "%lld", x->node->repl.sync_full);
+	kv(x, "sync_partial_ok", "%lld", x->node->repl.sync_partial_ok);
+	kv(x, "sync_partial_err", "%lld", x->node->repl.sync_partial_err);
 	kv(x, "expired_keys", "%lld", node->ks.expired_keys);
 	kv(x, "expired_stale_perc", "%s", "0.00");
 	kv(x, "expired_time_cap_reached_count", "%d", 0);
@@ -613,8 +614,29 @@ static void section_replication(info_ctx *x)
 {
 	const rkv_repl *r = &x->node->repl;
 
+	static const char *const states[] = {"wait_bgsave", "wait_bgsave",
+					     "online"};
+	int n = 0;
+
 	kv(x, "role", "%s", "master");
-	kv(x, "connected_slaves", "%d", 0);
+	for (const rkv_replica *s = r->replicas; s; s = s->next)
+		n += !s->conn->closed;
+	kv(x, "connected_slaves", "%d", n);
+	if (r->min_to_write && r->min_max_lag) {
+		rkv_repl_refresh_good(x->node);
+		kv(x, "min_slaves_good_slaves", "%d", r->good_replicas);
+	}
+	n = 0;
+	for (const rkv_replica *s = r->replicas; s; s = s->next) {
+		char name[32];
+
+		if (s->conn->closed)
+			continue;
+		snprintf(name, sizeof(name), "slave%d", n++);
+		kv(x, name, "ip=%s,port=%d,state=%s,offset=%lld,lag=%lld",
+		   s->ip, s->port, states[s->state], s->ack_off,
+		   (long long)((x->node->cmd_time_ms - s->ack_ms) / 1000));
+	}
 	kv(x, "master_failover_state", "%s", "no-failover");
 	kv(x, "master_replid", "%s", r->replid);
 	kv(x, "master_replid2", "%s", r->replid2);
@@ -808,7 +830,7 @@ static int client_type_by_name(const rkv_slice *a)
 /* Redis's getClientType(): monitors count as replicas. */
 static int client_type(const rkv_conn *c)
 {
-	if (c->flags & RKV_CONN_MONITOR)
+	if (c->flags & (RKV_CONN_MONITOR | RKV_CONN_REPLICA))
 		return CT_REPLICA;
 	if (c->nsub || c->npsub)
 		return CT_PUBSUB;
@@ -836,10 +858,14 @@ static void client_info_line(rkv_conn *self, rkv_conn *c, const char *sub,
 
 	if (c->flags & RKV_CONN_MONITOR)
 		*p++ = 'O';
+	else if (c->flags & RKV_CONN_REPLICA)
+		*p++ = 'S';
 	if (c->nsub || c->npsub)
 		*p++ = 'P';
 	if (c->flags & RKV_CONN_MULTI)
 		*p++ = 'x';
+	if (c->flags & RKV_CONN_BLOCKED)
+		*p++ = 'b';
 	if (c->flags & RKV_CONN_DIRTY_CAS)
 		*p++ = 'd';
 	if (c->closing)
