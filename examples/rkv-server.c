@@ -2186,9 +2186,12 @@ static int64_t clock_us(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Keys a background save works forward per event-loop iteration: well
- * under a millisecond, while an idle loop runs it flat out. */
-#define BGSAVE_STEP_KEYS 1000
+/* Keys a background save works forward per event-loop iteration: a small
+ * slice when the iteration served clients (so their latency grows little),
+ * a large one when it had nothing else to do. Either takes well under a
+ * millisecond of CPU. */
+#define BGSAVE_STEP_KEYS_BUSY 250
+#define BGSAVE_STEP_KEYS_IDLE 2000
 
 /* Returns 0 when shut down by a signal, -1 on a fatal error. */
 static int run(struct server *srv)
@@ -2234,7 +2237,9 @@ static int run(struct server *srv)
 				break;
 			}
 		}
-		busy = rkv_node_background(srv->node, BGSAVE_STEP_KEYS) == 1;
+		busy = rkv_node_background(srv->node,
+					   n > 0 ? BGSAVE_STEP_KEYS_BUSY
+						 : BGSAVE_STEP_KEYS_IDLE) == 1;
 		if (saving) {
 			int64_t took = clock_us(CLOCK_MONOTONIC) - t0;
 			int64_t cpu = clock_us(CLOCK_THREAD_CPUTIME_ID) - c0;

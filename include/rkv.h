@@ -890,9 +890,13 @@ RKV_API int rkv_node_save_rdb(rkv_node *node, char *err, size_t errlen);
  * RKV_ERR_NOMEM. */
 RKV_API int rkv_node_bgsave(rkv_node *node, char *err, size_t errlen);
 
-/* Work the background save (and, later, replicas' full syncs) forward by
- * about `budget` keys, handing finished chunks to the write callback; when
- * the file is complete, close it. A host calls this from its event loop
+/* Work the background save and replicas' full syncs forward by about
+ * `budget` keys, handing finished chunks to the write callback (a full
+ * sync's to the replica's send, no more while ~1 MB is pending there);
+ * when the file is complete, close it. It also hands the replication
+ * stream written since the last call to the replicas (one send each for
+ * all the writes of an event-loop iteration, as Redis before it sleeps;
+ * without calls the tick does it). A host calls this from its event loop
  * between batches (each call's cost is bounded by budget: 1000 keys of
  * small strings take well under a millisecond). rkv_node_tick() also does
  * one step. Returns 1 while background work remains, 0 when there is none

@@ -573,9 +573,9 @@ static void section_stats(info_ctx *x)
 	kv(x, "instantaneous_input_repl_kbps", "%s", "0.00");
 	kv(x, "instantaneous_output_repl_kbps", "%s", "0.00");
 	kv(x, "rejected_connections", "%lld", st->rejected_connections);
-	kv(x, "sync_full", "%d", 0);
-	kv(x, "sync_partial_ok", "%d", 0);
-	kv(x, "sync_partial_err", "%d", 0);
+	kv(x, "sync_full", "%lld", x->node->repl.sync_full);
+	kv(x, "sync_partial_ok", "%lld", x->node->repl.sync_partial_ok);
+	kv(x, "sync_partial_err", "%lld", x->node->repl.sync_partial_err);
 	kv(x, "expired_keys", "%lld", node->ks.expired_keys);
 	kv(x, "expired_stale_perc", "%s", "0.00");
 	kv(x, "expired_time_cap_reached_count", "%d", 0);
@@ -635,6 +635,10 @@ static void section_replication(info_ctx *x)
 	const rkv_repl *r = &x->node->repl;
 	rkv_replica_status st;
 
+	static const char *const states[] = {"wait_bgsave", "wait_bgsave",
+					     "online"};
+	int n = 0;
+
 	if (rkv_replica_get_status(x->node, &st)) {
 		kv(x, "role", "%s", "slave");
 		kv(x, "master_host", "%s", st.host);
@@ -670,7 +674,24 @@ static void section_replication(info_ctx *x)
 	} else {
 		kv(x, "role", "%s", "master");
 	}
-	kv(x, "connected_slaves", "%d", 0);
+	for (const rkv_replica *s = r->replicas; s; s = s->next)
+		n += !s->conn->closed;
+	kv(x, "connected_slaves", "%d", n);
+	if (r->min_to_write && r->min_max_lag) {
+		rkv_repl_refresh_good(x->node);
+		kv(x, "min_slaves_good_slaves", "%d", r->good_replicas);
+	}
+	n = 0;
+	for (const rkv_replica *s = r->replicas; s; s = s->next) {
+		char name[32];
+
+		if (s->conn->closed)
+			continue;
+		snprintf(name, sizeof(name), "slave%d", n++);
+		kv(x, name, "ip=%s,port=%d,state=%s,offset=%lld,lag=%lld",
+		   s->ip, s->port, states[s->state], s->ack_off,
+		   (long long)((x->node->cmd_time_ms - s->ack_ms) / 1000));
+	}
 	kv(x, "master_failover_state", "%s", "no-failover");
 	kv(x, "master_replid", "%s", r->replid);
 	kv(x, "master_replid2", "%s", r->replid2);
@@ -866,7 +887,7 @@ static int client_type(const rkv_conn *c)
 {
 	if (c->flags & RKV_CONN_MASTER)
 		return CT_MASTER;
-	if (c->flags & RKV_CONN_MONITOR)
+	if (c->flags & (RKV_CONN_MONITOR | RKV_CONN_REPLICA))
 		return CT_REPLICA;
 	if (c->nsub || c->npsub)
 		return CT_PUBSUB;
@@ -898,10 +919,14 @@ static void client_info_line(rkv_conn *self, rkv_conn *c, const char *sub,
 		*p++ = 'M';
 	if (c->flags & RKV_CONN_MONITOR)
 		*p++ = 'O';
+	else if (c->flags & RKV_CONN_REPLICA)
+		*p++ = 'S';
 	if (c->nsub || c->npsub)
 		*p++ = 'P';
 	if (c->flags & RKV_CONN_MULTI)
 		*p++ = 'x';
+	if (c->flags & RKV_CONN_BLOCKED)
+		*p++ = 'b';
 	if (c->flags & RKV_CONN_DIRTY_CAS)
 		*p++ = 'd';
 	if (c->closing)

@@ -382,6 +382,7 @@ static const rkv_command command_table[] = {
     {"ping", -1, PS | F, 0, 0, 0, rkv_cmd_ping},
     {"psetex", 4, W | D, 1, 1, 1, rkv_cmd_psetex},
     {"psubscribe", -2, PS, 0, 0, 0, rkv_cmd_psubscribe},
+    {"psync", -3, A | NM | RKV_CMD_NOMULTI, 0, 0, 0, rkv_cmd_psync},
     {"pttl", 2, R | F, 1, 1, 1, rkv_cmd_pttl},
     {"publish", 3, F, 0, 0, 0, rkv_cmd_publish},
     {"pubsub", -2, 0, 0, 0, 0, rkv_cmd_pubsub, SUBS(pubsub_sub)},
@@ -390,8 +391,10 @@ static const rkv_command command_table[] = {
     {"randomkey", 1, R, 0, 0, 0, rkv_cmd_randomkey},
     {"rename", 3, W, 1, 2, 1, rkv_cmd_rename},
     {"renamenx", 3, W | F, 1, 2, 1, rkv_cmd_renamenx},
+    {"replconf", -1, A | NM, 0, 0, 0, rkv_cmd_replconf},
     {"replicaof", 3, A | NS, 0, 0, 0, rkv_cmd_replicaof},
     {"reset", 1, NA | PS | TX | F, 0, 0, 0, rkv_cmd_reset},
+    {"role", 1, F, 0, 0, 0, rkv_cmd_role},
     {"save", 1, A, 0, 0, 0, rkv_cmd_save},
     {"scan", -2, R, 0, 0, 0, rkv_cmd_scan},
     {"select", 2, F, 0, 0, 0, rkv_cmd_select},
@@ -406,6 +409,7 @@ static const rkv_command command_table[] = {
     {"subscribe", -2, PS, 0, 0, 0, rkv_cmd_subscribe},
     {"substr", 4, R, 1, 1, 1, rkv_cmd_getrange},
     {"swapdb", 3, W | F, 0, 0, 0, rkv_cmd_swapdb},
+    {"sync", 1, A | NM | RKV_CMD_NOMULTI, 0, 0, 0, rkv_cmd_sync},
     {"time", 1, F, 0, 0, 0, rkv_cmd_time},
     {"touch", -2, R | F, 1, -1, 1, rkv_cmd_touch},
     {"ttl", 2, R | F, 1, 1, 1, rkv_cmd_ttl},
@@ -413,6 +417,7 @@ static const rkv_command command_table[] = {
     {"unlink", -2, W | F, 1, -1, 1, rkv_cmd_del},
     {"unsubscribe", -1, PS, 0, 0, 0, rkv_cmd_unsubscribe},
     {"unwatch", 1, F, 0, 0, 0, rkv_cmd_unwatch},
+    {"wait", 3, 0, 0, 0, 0, rkv_cmd_wait},
     {"watch", -2, TX | F, 1, -1, 1, rkv_cmd_watch},
 };
 
@@ -517,6 +522,7 @@ void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
 		     node->set.latency_threshold_ms > 0;
 	const rkv_command *outer = c->lastcmd;
 	bool queued = node->in_exec;
+	long long off = node->repl.offset;
 
 	/* lastcmd is the running command (CLIENT LIST cmd=, read lookups);
 	 * a transaction's queued commands leave EXEC there. */
@@ -525,6 +531,10 @@ void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
 	 * of the batch ended (the batch's first, at the batch's snapshot). */
 	start = node->cmd_end_us;
 	cmd->proc(c, argc, argv);
+	if (!queued && node->repl.unit_ops)
+		rkv_repl_unit_end(node); /* EXEC's writes, wrapped */
+	if (node->repl.offset != off)
+		c->woff = node->repl.offset; /* what WAIT waits for */
 	if (timed) {
 		int64_t end = rkv_node_now_us(node);
 
@@ -652,6 +662,14 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		reject(c);
 		return;
 	}
+	if (node->repl.min_to_write && (cmd->flags & RKV_CMD_WRITE) &&
+	    rkv_repl_deny_write(node)) {
+		rkv_resp_add_errorf(&c->obuf, "-NOREPLICAS Not enough good "
+					      "replicas to write.");
+		node->stats.error_replies++;
+		reject(c);
+		return;
+	}
 	if (node->mlink && (cmd->flags & RKV_CMD_WRITE) &&
 	    rkv_replica_deny_writes(node)) {
 		rkv_resp_add_errorf(&c->obuf, "-READONLY You can't write "
@@ -668,6 +686,13 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		    "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
 		    "allowed in this context",
 		    rkv_command_fullname(cmd, sub, fullname, sizeof(fullname)));
+		node->stats.error_replies++;
+		reject(c);
+		return;
+	}
+	if ((c->flags & RKV_CONN_MULTI) && (cmd->flags & RKV_CMD_NOMULTI)) {
+		rkv_resp_add_errorf(&c->obuf,
+				    "Command not allowed inside a transaction");
 		node->stats.error_replies++;
 		reject(c);
 		return;

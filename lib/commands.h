@@ -22,6 +22,7 @@
 #define RKV_CMD_NOMONITOR 0x100 /* never shown to MONITOR (AUTH, HELLO) */
 #define RKV_CMD_LOADING	  0x200 /* allowed while loading (later) */
 #define RKV_CMD_STALE	  0x400 /* allowed on a stale replica (later) */
+#define RKV_CMD_NOMULTI	  0x800 /* refused inside MULTI (SYNC, PSYNC) */
 
 typedef void (*rkv_command_proc)(rkv_conn *c, size_t argc,
 				 const rkv_slice *argv);
@@ -75,7 +76,6 @@ void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
 /* MULTI's queue: append a copy of the command. Returns false on OOM. */
 bool rkv_multi_queue(rkv_conn *c, const rkv_command *cmd, size_t argc,
 		     const rkv_slice *argv);
-
 
 /* The key `key` of the connection's db changed (rkv_signal_key()). */
 static inline void rkv_modified(rkv_conn *c, const rkv_slice *key)
@@ -212,7 +212,8 @@ void rkv_bgsave_abort(rkv_node *node);
 
 /* True when writes (and PING) must be refused with MISCONF: the last
  * background save failed, save points are set and
- * stop-writes-on-bgsave-error is yes (Redis's writeCommandsDeniedByDiskError). */
+ * stop-writes-on-bgsave-error is yes (Redis's writeCommandsDeniedByDiskError).
+ */
 bool rkv_persist_deny_writes(rkv_node *node);
 
 /* SHUTDOWN's save, for a node with RDB file callbacks (and no SAVE

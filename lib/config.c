@@ -68,6 +68,8 @@ enum cfg_id {
 	A_SLOWLOG_LEN,
 	A_LATENCY,
 	A_PROTCFG,
+	A_MINREPL,    /* min-replicas-to-write (node->repl) */
+	A_MINREPLLAG, /* min-replicas-max-lag */
 	S_SAVE,
 	S_COBL,
 	S_BIND,
@@ -146,7 +148,7 @@ static const cfg_def defs[] = {
     B("lazyfree-lazy-user-del", NULL, AC, 0, "no"),
     B("lazyfree-lazy-user-flush", NULL, AC, 0, "no"),
     B("repl-disable-tcp-nodelay", NULL, AC, 0, "no"),
-    B("repl-diskless-sync", NULL, AC, 0, "yes"),
+    B("repl-diskless-sync", NULL, AP, 0, "yes"),
     B("aof-rewrite-incremental-fsync", NULL, AC, 0, "yes"),
     B("no-appendfsync-on-rewrite", NULL, AC, 0, "no"),
     B("cluster-require-full-coverage", NULL, AC, 0, "yes"),
@@ -266,7 +268,7 @@ static const cfg_def defs[] = {
     I("lfu-log-factor", NULL, AC, 0, X_NONE, 0, INT_MAX, "10"),
     I("lfu-decay-time", NULL, AC, 0, X_NONE, 0, INT_MAX, "1"),
     I("replica-priority", "slave-priority", AC, 0, X_NONE, 0, INT_MAX, "100"),
-    I("repl-diskless-sync-delay", NULL, AC, 0, X_NONE, 0, INT_MAX, "5"),
+    I("repl-diskless-sync-delay", NULL, AP, 0, X_NONE, 0, INT_MAX, "5"),
     I("maxmemory-samples", NULL, AC, 0, X_NONE, 1, INT_MAX, "5"),
     I("maxmemory-eviction-tenacity", NULL, AC, 0, X_NONE, 0, 100, "10"),
     I("timeout", NULL, AP, 0, A_TIMEOUT, 0, INT_MAX, "0"),
@@ -277,18 +279,18 @@ static const cfg_def defs[] = {
     I("cluster-announce-bus-port", NULL, AC, 0, X_NONE, 0, 65535, "0"),
     I("cluster-announce-port", NULL, AC, 0, X_NONE, 0, 65535, "0"),
     I("cluster-announce-tls-port", NULL, AC, 0, X_NONE, 0, 65535, "0"),
-    I("repl-timeout", NULL, AC, 0, X_NONE, 1, INT_MAX, "60"),
-    I("repl-ping-replica-period", "repl-ping-slave-period", AC, 0, X_NONE, 1,
+    I("repl-timeout", NULL, AP, 0, X_NONE, 1, INT_MAX, "60"),
+    I("repl-ping-replica-period", "repl-ping-slave-period", AP, 0, X_NONE, 1,
       INT_MAX, "10"),
     I("list-compress-depth", NULL, AC, 0, X_NONE, 0, INT_MAX, "0"),
     I("rdb-key-save-delay", NULL, AC, F_HIDDEN, X_NONE, INT_MIN, INT_MAX, "0"),
     I("key-load-delay", NULL, AC, F_HIDDEN, X_NONE, INT_MIN, INT_MAX, "0"),
     I("active-expire-effort", NULL, AC, 0, X_NONE, 1, 10, "1"),
     I("hz", NULL, AP, 0, A_HZ, 0, INT_MAX, "10"),
-    {"min-replicas-to-write", "min-slaves-to-write", T_NUM, C_REFUSED, 0,
-     X_NONE, 0, INT_MAX, "0", "refusing writes without enough replicas"},
-    I("min-replicas-max-lag", "min-slaves-max-lag", AC, 0, X_NONE, 0, INT_MAX,
-      "10"),
+    I("min-replicas-to-write", "min-slaves-to-write", AP, 0, A_MINREPL, 0,
+      INT_MAX, "0"),
+    I("min-replicas-max-lag", "min-slaves-max-lag", AP, 0, A_MINREPLLAG, 0,
+      INT_MAX, "10"),
     I("watchdog-period", NULL, AC, F_HIDDEN, X_NONE, 0, INT_MAX, "0"),
     I("shutdown-timeout", NULL, AC, 0, X_NONE, 0, INT_MAX, "10"),
     I("repl-diskless-sync-max-replicas", NULL, AC, 0, X_NONE, 0, INT_MAX, "0"),
@@ -310,7 +312,7 @@ static const cfg_def defs[] = {
     I("proto-max-bulk-len", NULL, AP, F_MEM, A_PMBL, 1024 * 1024, LONG_MAX,
       "536870912"),
     I("stream-node-max-entries", NULL, AC, 0, X_NONE, 0, LLONG_MAX, "100"),
-    I("repl-backlog-size", NULL, AC, F_MEM, X_NONE, 1, LLONG_MAX, "1048576"),
+    I("repl-backlog-size", NULL, AP, F_MEM, X_NONE, 1, LLONG_MAX, "1048576"),
     I("maxmemory", NULL, AP, F_MEM | F_UNSIGNED, A_MAXMEMORY, 0, ULLM, "0"),
     I("cluster-link-sendbuf-limit", NULL, AC, F_MEM | F_UNSIGNED, X_NONE, 0,
       ULLM, "0"),
@@ -335,7 +337,7 @@ static const cfg_def defs[] = {
       1024 * 1024, SZMAX, "1073741824"),
     {"maxmemory-clients", NULL, T_NUM, C_REFUSED, F_MEM | F_PCT, X_NONE, -100,
      SZMAX, "0", "client eviction"},
-    I("repl-backlog-ttl", NULL, AC, 0, X_NONE, 0, LONG_MAX, "3600"),
+    I("repl-backlog-ttl", NULL, AP, 0, X_NONE, 0, LONG_MAX, "3600"),
     I("auto-aof-rewrite-min-size", NULL, AC, F_MEM, X_NONE, 0, LLONG_MAX,
       "67108864"),
     I("loading-process-events-interval-bytes", NULL, AC, F_HIDDEN, X_NONE, 1024,
@@ -1438,6 +1440,12 @@ static const char *current_text(rkv_node *node, const cfg_def *d, char *buf,
 	case A_HZ:
 		snprintf(buf, len, "%d", s->hz);
 		return buf;
+	case A_MINREPL:
+		snprintf(buf, len, "%d", node->repl.min_to_write);
+		return buf;
+	case A_MINREPLLAG:
+		snprintf(buf, len, "%d", node->repl.min_max_lag);
+		return buf;
 	case A_MAXMEMORY:
 		snprintf(buf, len, "%llu", (unsigned long long)s->maxmemory);
 		return buf;
@@ -1574,6 +1582,12 @@ static int apply(rkv_node *node, pending *pd, enum set_mode mode)
 		break;
 	case A_TIMEOUT:
 		s->timeout_s = v;
+		break;
+	case A_MINREPL:
+		node->repl.min_to_write = (int)v;
+		break;
+	case A_MINREPLLAG:
+		node->repl.min_max_lag = (int)v;
 		break;
 	case A_HZ:
 		/* Redis clamps to CONFIG_MIN_HZ..CONFIG_MAX_HZ. */

@@ -358,7 +358,7 @@ static void clients_cron(rkv_node *node)
 		    (c->flags & (RKV_CONN_HOST | RKV_CONN_OUTBOUND)))
 			continue;
 		if (node->set.timeout_s > 0 && !c->nsub && !c->npsub &&
-		    !(c->flags & RKV_CONN_MONITOR) &&
+		    !(c->flags & (RKV_CONN_MONITOR | RKV_CONN_REPLICA)) &&
 		    now - c->last_ms > node->set.timeout_s * 1000) {
 			rkv_node_logf(node, RKV_LOG_VERBOSE,
 				      "Closing idle client");
@@ -383,6 +383,7 @@ int rkv_node_tick(rkv_node *node, int64_t now_ms)
 	clients_cron(node);
 	rkv_replica_cron(node);
 	rkv_persist_cron(node);
+	rkv_repl_cron(node);
 	rkv_node_flush_pending(node);
 	return 0;
 }
@@ -395,13 +396,12 @@ void rkv_node_snapshot_time(rkv_node *node)
 
 void rkv_propagate(rkv_node *node, int db, size_t argc, const rkv_slice *argv)
 {
-	(void)db;
-	(void)argc;
-	(void)argv;
-	/* The replication stream attaches here; until then only the change
-	 * counter moves. */
 	node->dirty++;
 	node->propagated++;
+	/* The replication stream (repl.c); nothing while no replica ever
+	 * attached. */
+	if (node->repl.backlog || node->repl.replicas)
+		rkv_repl_propagate(node, db, argc, argv);
 }
 
 void *rkv_node_user_data(const rkv_node *node)
@@ -586,6 +586,10 @@ void rkv_conn_free(rkv_conn *c)
 	conn_link_lost(c);
 	rkv_multi_conn_free(c);
 	rkv_pubsub_conn_free(c);
+	if (c->replica)
+		rkv_repl_replica_gone(c);
+	if (c->flags & RKV_CONN_BLOCKED)
+		rkv_repl_wait_gone(c);
 	if (c->flags & RKV_CONN_MONITOR)
 		node->nmonitors--;
 	if (c->flags & RKV_CONN_PENDING) {
@@ -717,6 +721,8 @@ void rkv_conn_mark_pending(rkv_conn *c)
 	c->node->pending = c;
 }
 
+static long long conn_process(rkv_conn *c, const char *in, size_t len);
+
 void rkv_node_flush_pending(rkv_node *node)
 {
 	while (node->pending) {
@@ -724,9 +730,29 @@ void rkv_node_flush_pending(rkv_node *node)
 
 		node->pending = c->next_pending;
 		c->flags &= ~(unsigned)RKV_CONN_PENDING;
+		if ((c->flags & RKV_CONN_RESUME) && !c->closing) {
+			/* Woken from WAIT: run what arrived meanwhile. */
+			long long used;
+
+			c->flags &= ~(unsigned)RKV_CONN_RESUME;
+			rkv_node_snapshot_time(node);
+			used = conn_process(c, rkv_buf_head(&c->qbuf),
+					    c->qbuf.len);
+			if (used > 0)
+				rkv_buf_consume(&c->qbuf, (size_t)used);
+			else if (used < 0)
+				c->closing = true;
+		}
 		if (!c->closed)
 			conn_flush(c);
 	}
+}
+
+void rkv_conn_unblock(rkv_conn *c)
+{
+	c->flags &= ~(unsigned)RKV_CONN_BLOCKED;
+	c->flags |= RKV_CONN_RESUME;
+	rkv_conn_mark_pending(c);
 }
 
 void rkv_conn_kill(rkv_conn *c)
@@ -739,10 +765,12 @@ void rkv_conn_kill(rkv_conn *c)
 	conn_mark_closed(c);
 }
 
-/* The client class whose output limits apply to c: 0 normal, 2 pubsub
- * (replicas, 1, arrive with replication). */
+/* The client class whose output limits apply to c: 0 normal, 1 replica,
+ * 2 pubsub. */
 static int conn_class(const rkv_conn *c)
 {
+	if (c->flags & RKV_CONN_REPLICA)
+		return 1;
 	return (c->nsub || c->npsub) ? 2 : 0;
 }
 
@@ -928,7 +956,7 @@ static long long conn_process(rkv_conn *c, const char *in, size_t len)
 {
 	size_t off = 0;
 
-	while (!c->closing) {
+	while (!c->closing && !(c->flags & RKV_CONN_BLOCKED)) {
 		size_t used, start = off;
 		int r = rkv_req_parse(&c->parser, in + off, len - off, &used);
 

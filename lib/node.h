@@ -160,6 +160,9 @@ struct rkv_node {
 #define RKV_CONN_NO_EVICT   0x0020 /* CLIENT NO-EVICT on */
 #define RKV_CONN_PENDING    0x0040 /* on node->pending */
 #define RKV_CONN_HOST	    0x0080 /* the in-process API's own connection */
+#define RKV_CONN_REPLICA    0x0100 /* a replica of this node (c->replica) */
+#define RKV_CONN_BLOCKED    0x0200 /* WAIT: no input processed until woken */
+#define RKV_CONN_RESUME	    0x0400 /* woken: process its queued input */
 #define RKV_CONN_OUTBOUND   0x1000 /* created by the node (connect callback) */
 #define RKV_CONN_LINKUP	    0x2000 /* outbound: the host said it connected */
 #define RKV_CONN_MASTER	    0x4000 /* our master's link, streaming (flags=M) */
@@ -209,9 +212,15 @@ struct rkv_conn {
 	size_t mcount, mcap;
 	rkv_watch *watches; /* keys this connection WATCHes */
 	size_t nwatch;
-	size_t nsub, npsub;	    /* channels and patterns subscribed */
-	struct rkv_conn_pubsub *ps; /* cmd_pubsub.c: this client's channels */
-	int64_t obuf_soft_since_ms; /* over the soft limit since; 0: not */
+	size_t nsub, npsub;	     /* channels and patterns subscribed */
+	struct rkv_conn_pubsub *ps;  /* cmd_pubsub.c: this client's channels */
+	int64_t obuf_soft_since_ms;  /* over the soft limit since; 0: not */
+	struct rkv_replica *replica; /* repl.c: set by SYNC / PSYNC */
+	long long woff; /* stream offset after its last write (WAIT) */
+	/* WAIT in progress (RKV_CONN_BLOCKED): on node->repl.waiting. */
+	long long wait_off, wait_num;
+	int64_t wait_deadline_ms; /* 0: no timeout */
+	rkv_conn *wait_next;
 	const rkv_link_ops *link;   /* outbound: its owner; NULL once lost */
 	char conn_err[128];	    /* outbound: rkv_conn_set_error() */
 };
@@ -260,6 +269,11 @@ void rkv_conn_mark_pending(rkv_conn *c);
 
 /* Flush every connection marked pending. */
 void rkv_node_flush_pending(rkv_node *node);
+
+/* Wake a connection blocked (RKV_CONN_BLOCKED) by WAIT, its reply already
+ * in its output: the input it received meanwhile is processed when the
+ * node flushes its pending connections (not from inside this call). */
+void rkv_conn_unblock(rkv_conn *c);
 
 /* Close a connection from inside the library (CLIENT KILL, output limits):
  * no more input is processed, queued output is dropped, the host's close

@@ -75,8 +75,8 @@ static void fill_aux(rkv_node *node, rkv_rdb_aux *aux, int64_t now_s)
 /* A successful save of everything up to `dirty_before` changes ago. */
 static void saved(rkv_node *node, long long dirty_before, int64_t now_s)
 {
-	node->dirty = node->dirty > dirty_before ? node->dirty - dirty_before
-						 : 0;
+	node->dirty =
+	    node->dirty > dirty_before ? node->dirty - dirty_before : 0;
 	node->lastsave_s = now_s;
 	/* Redis's rdbSave() clears a failed BGSAVE's status too. */
 	node->bgsave_failed = false;
@@ -164,8 +164,8 @@ int rkv_node_save_rdb(rkv_node *node, char *err, size_t errlen)
 	}
 	/* This file supersedes the one a background save is writing. */
 	rkv_bgsave_abort(node);
-	if (node->cb.rdb_open(node, &file, why, sizeof(why),
-			      node->user_data) < 0) {
+	if (node->cb.rdb_open(node, &file, why, sizeof(why), node->user_data) <
+	    0) {
 		snprintf(err, errlen, "%s", why[0] ? why : "open failed");
 		rkv_node_logf(node, RKV_LOG_WARNING,
 			      "Failed opening the RDB file for saving: %s",
@@ -371,11 +371,15 @@ int rkv_node_rdb_committed(rkv_node *node, int ok, const char *err)
 
 int rkv_node_background(rkv_node *node, size_t budget)
 {
+	int more;
+
 	if (!node)
 		return RKV_ERR_INVALID;
+	/* Replicas' full syncs (repl.c), then the BGSAVE. */
+	more = node->repl.replicas ? rkv_repl_background(node, budget) : 0;
 	if (!node->bgsave)
-		return 0;
-	return bgsave_step(node, budget) ? 1 : 0;
+		return more;
+	return bgsave_step(node, budget) || more ? 1 : 0;
 }
 
 int rkv_node_bgsave_in_progress(const rkv_node *node)

@@ -73,6 +73,7 @@ static struct rkv_mlink *replica_get(rkv_node *node)
 	memset(r, 0, sizeof(*r));
 	rkv_buf_init(&r->multi, rkv_node_alloc(node));
 	node->mlink = r;
+	node->repl.is_replica = true;
 	return r;
 }
 
@@ -883,6 +884,7 @@ static void unset_master(rkv_node *node)
 		return;
 	/* No longer a replica before the logs (Redis's role letter M). */
 	node->mlink = NULL;
+	node->repl.is_replica = false;
 	if (r->conn && (r->conn->flags & RKV_CONN_MASTER)) {
 		rkv_node_logf(node, RKV_LOG_WARNING,
 			      "Connection with master lost.");
@@ -946,6 +948,7 @@ int rkv_replica_config(rkv_node *node, const char *host, int port)
 			rkv_buf_free(&node->mlink->multi);
 			rkv_free(rkv_node_alloc(node), node->mlink);
 			node->mlink = NULL;
+			node->repl.is_replica = false;
 		}
 		return 0;
 	}

@@ -83,7 +83,13 @@ echo "== bench smoke (results checked, timings ignored)"
 "$out/gcc/bench/resp_bench" --size-mb 2 --rounds 1 >"$out/bench-smoke.log" 2>&1 ||
 	{ cat "$out/bench-smoke.log"; echo "FAILED: resp_bench smoke"; echo "$passed passed, 1 failed"; exit 1; }
 passed=$((passed + 1))
-summary+=("bench smoke: 1 passed, 0 failed")
+# bench/snapshot (BGSAVE under redis-benchmark load against redis-server):
+# tiny sizes, so only that the script, both saves and its checks work.
+/usr/bin/python3 bench/snapshot "$out/gcc/examples/rkv-server" --keys 20000 \
+	--repeat 1 --calibrate-requests 20000 >"$out/bench-snapshot-smoke.log" 2>&1 ||
+	{ cat "$out/bench-snapshot-smoke.log"; echo "FAILED: bench/snapshot smoke"; echo "$passed passed, 1 failed"; exit 1; }
+passed=$((passed + 1))
+summary+=("bench smoke: 2 passed, 0 failed")
 
 echo "== install, pkg-config and meson subproject use"
 bash tests/check_install.sh "$out/install"
