@@ -196,10 +196,62 @@ def promotion(tmp):
                 print(f"--- {n.logpath}\n{n.log()[-3000:]}")
 
 
+def pipeline(port, cmds):
+    """Send many commands in one write; read every reply."""
+    with rkvtest.connect(port) as s:
+        s.sendall(b"".join(rkvtest.cmd(*c) for c in cmds))
+        f = s.makefile("rb")
+        return [parse(f) for _ in cmds]
+
+
+def rkv_to_rkv(tmp):
+    m = Node(tmp, "m2", ["repl-diskless-sync-delay 0"])
+    r = Node(tmp, "r2", [f"replicaof 127.0.0.1 {m.port}"])
+    try:
+        def stream_and_continue():
+            cmds = []
+            for i in range(10000):
+                k = f"k{i % 1500}"
+                op = i % 5
+                if op == 0:
+                    cmds.append(("SELECT", str(i % 3)))
+                if op < 3:
+                    cmds.append(("SET", k, str(i)))
+                elif op == 3:
+                    cmds.append(("INCR", "n" + k))
+                else:
+                    cmds.append(("DEL", k))
+            pipeline(m.port, cmds)
+            wait_for("synced", lambda: synced(m, r))
+            expect(call(r.port, "DEBUG", "DIGEST") ==
+                   call(m.port, "DEBUG", "DIGEST"), "digest")
+            full = info(m.port, "stats")["sync_full"]
+            ok = int(info(m.port, "stats")["sync_partial_ok"])
+            expect(call(r.port, "CLIENT", "KILL", "TYPE", "master") == 1,
+                   "kill")
+            pipeline(m.port, [("SET", f"after{i}", "x")
+                              for i in range(100)])
+            wait_for("synced again", lambda: synced(m, r))
+            st = info(m.port, "stats")
+            expect(st["sync_full"] == full, "second full sync")
+            expect(int(st["sync_partial_ok"]) == ok + 1, "no +CONTINUE")
+            expect(call(r.port, "DEBUG", "DIGEST") ==
+                   call(m.port, "DEBUG", "DIGEST"), "digest after")
+        check("rkv -> rkv: 10,000 writes, CLIENT KILL TYPE master, "
+              "+CONTINUE", stream_and_continue)
+    finally:
+        r.stop()
+        m.stop()
+        if rkvtest.failed:
+            for n in (m, r):
+                print(f"--- {n.logpath}\n{n.log()[-3000:]}")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         seed(tmp)
         promotion(tmp)
+        rkv_to_rkv(tmp)
     return rkvtest.summary()
 
 
