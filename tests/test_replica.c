@@ -544,6 +544,45 @@ START_TEST(config_replicaof_connects_on_tick_with_auth)
 }
 END_TEST
 
+START_TEST(announce_and_stale_data)
+{
+	const char *ip[] = {"10.0.0.1"}, *port[] = {"7777"}, *no[] = {"no"};
+
+	ck_assert_int_ge(
+	    rkv_node_config_set(node, "replica-announce-ip", ip, 1, NULL, 0),
+	    0);
+	ck_assert_int_ge(rkv_node_config_set(node, "replica-announce-port",
+					     port, 1, NULL, 0),
+			 0);
+	ck_assert_int_ge(rkv_node_config_set(node, "replica-serve-stale-data",
+					     no, 1, NULL, 0),
+			 0);
+	ck_assert_str_eq(cmd("*3\r\n$9\r\nREPLICAOF\r\n$9\r\n127.0.0.1\r\n"
+			     "$4\r\n6399\r\n"),
+			 "+OK\r\n");
+	/* The link is down: stale data is refused, INFO still answers. */
+	ck_assert_str_eq(cmd("*2\r\n$3\r\nGET\r\n$1\r\na\r\n"),
+			 "-MASTERDOWN Link with MASTER is down and "
+			 "replica-serve-stale-data is set to 'no'.\r\n");
+	ck_assert_str_eq(info_field("role"), "slave");
+	ck_assert_int_eq(rkv_conn_connected(h.link), 0);
+	master_says("+PONG\r\n");
+	ck_assert(sent("$14\r\nlistening-port\r\n$4\r\n7777\r\n"));
+	ck_assert(sent("$10\r\nip-address\r\n$8\r\n10.0.0.1\r\n"));
+	h.outlen = 0;
+	/* Errors to REPLCONF are not critical; PSYNC follows the third. */
+	master_says("-ERR unknown\r\n+OK\r\n");
+	ck_assert(!sent("PSYNC"));
+	master_says("+OK\r\n");
+	ck_assert(sent("PSYNC"));
+	ck_assert(logged("(Non critical) Master does not understand REPLCONF "
+			 "listening-port: -ERR unknown"));
+	full_sync_eof(ID1, 0, 3, 64);
+	ck_assert_str_eq(cmd("*2\r\n$3\r\nGET\r\n$2\r\nk1\r\n"),
+			 "$2\r\nv1\r\n");
+}
+END_TEST
+
 START_TEST(handshake_timeout)
 {
 	const char *a1[] = {"127.0.0.1", "7000"};
@@ -576,6 +615,7 @@ static Suite *replica_suite(void)
 	tcase_add_test(tc, garbage_rdb_is_refused);
 	tcase_add_test(tc, replicaof_errors_and_same_master);
 	tcase_add_test(tc, config_replicaof_connects_on_tick_with_auth);
+	tcase_add_test(tc, announce_and_stale_data);
 	tcase_add_test(tc, handshake_timeout);
 	suite_add_tcase(s, tc);
 	return s;

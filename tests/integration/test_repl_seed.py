@@ -145,6 +145,24 @@ def seed(tmp):
                    call(m.port, "DEBUG", "DIGEST"), "digest")
         check("seed: rkv master and rkv replica from config files",
               scenario)
+
+        def chained():
+            c = Node(tmp, "chained", [f"replicaof 127.0.0.1 {s.port}"])
+            try:
+                call(m.port, "SET", "through", "the chain")
+                wait_for("chain synced", lambda: synced(m, s) and
+                         synced(s, c))
+                ci = info(c.port, "replication")
+                mi = info(m.port, "replication")
+                expect(ci["master_replid"] == mi["master_replid"], ci)
+                expect(ci["master_repl_offset"] ==
+                       mi["master_repl_offset"], ci)
+                expect(call(c.port, "GET", "through") == "the chain", "")
+                expect(call(c.port, "DEBUG", "DIGEST") ==
+                       call(m.port, "DEBUG", "DIGEST"), "digest")
+            finally:
+                c.stop()
+        check("chained replica: the same stream, ID and offset", chained)
     finally:
         s.stop()
         m.stop()
