@@ -29,10 +29,10 @@ void rkv_buf_free(rkv_buf *b);
  */
 bool rkv_buf_grow(rkv_buf *b, size_t extra);
 
-/* Pointer to the first unconsumed byte. */
+/* Pointer to the first unconsumed byte (NULL for a buffer never grown). */
 static inline char *rkv_buf_head(rkv_buf *b)
 {
-	return b->data + b->start;
+	return b->data ? b->data + b->start : NULL;
 }
 
 /* Reserve n bytes at the end and return where to write them, or NULL. */

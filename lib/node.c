@@ -956,6 +956,8 @@ static long long conn_process(rkv_conn *c, const char *in, size_t len)
 {
 	size_t off = 0;
 
+	if (len == 0) /* nothing to parse (in may be NULL) */
+		return 0;
 	while (!c->closing && !(c->flags & RKV_CONN_BLOCKED)) {
 		size_t used, start = off;
 		int r = rkv_req_parse(&c->parser, in + off, len - off, &used);
