@@ -424,9 +424,13 @@ static int typed_begin(rkv_node *node, int db, const char **key, size_t klen)
 static rkv_entry *read_lookup(rkv_node *node, int db, const char *key,
 			      size_t klen)
 {
-	rkv_entry *e =
-	    rkv_keyspace_lookup(&node->ks, db, key, klen, node->cmd_time_ms);
+	rkv_entry *e;
 
+	/* On a replica an expired key is missing but kept, as for a
+	 * client's read (see keyspace.h). */
+	node->ks.hide_expired = node->mlink != NULL;
+	e = rkv_keyspace_lookup(&node->ks, db, key, klen, node->cmd_time_ms);
+	node->ks.hide_expired = false;
 	if (e)
 		node->ks.hits++;
 	else

@@ -522,6 +522,7 @@ void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
 		     node->set.latency_threshold_ms > 0;
 	const rkv_command *outer = c->lastcmd;
 	bool queued = node->in_exec;
+	bool hide = node->ks.hide_expired;
 	long long off = node->repl.offset;
 
 	/* lastcmd is the running command (CLIENT LIST cmd=, read lookups);
@@ -530,7 +531,11 @@ void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
 	/* One clock read per command: a command starts when the previous one
 	 * of the batch ended (the batch's first, at the batch's snapshot). */
 	start = node->cmd_end_us;
+	/* A replica's client reads do not delete expired keys (see
+	 * keyspace.h); its master's stream runs with keep_expired instead. */
+	node->ks.hide_expired = node->mlink && !(cmd->flags & RKV_CMD_WRITE);
 	cmd->proc(c, argc, argv);
+	node->ks.hide_expired = hide;
 	if (!queued && node->repl.unit_ops)
 		rkv_repl_unit_end(node); /* EXEC's writes, wrapped */
 	if (node->repl.offset != off)

@@ -112,6 +112,8 @@ static rkv_entry *find_live(rkv_keyspace *ks, rkv_db *d, const char *key,
 
 	if (e && (e->flags & RKV_ENTRY_EXPIRES) && !ks->keep_expired &&
 	    find_expire(d, e, hash)->when_ms <= now_ms) {
+		if (ks->hide_expired)
+			return NULL;
 		rkv_keyspace_touch(ks, (int)(d - ks->db), e);
 		if (ks->expire_hook)
 			ks->expire_hook((int)(d - ks->db), e, ks->expire_ud);
@@ -243,18 +245,23 @@ int rkv_keyspace_copy(rkv_keyspace *ks, int src, const rkv_entry *e, int dst,
 rkv_entry *rkv_keyspace_random(rkv_keyspace *ks, int db, int64_t now_ms)
 {
 	rkv_db *d = &ks->db[db];
+	rkv_entry *e = NULL;
 
-	/* Redis gives up after 100 expired picks when every key is volatile
-	 * (returning one of them); bounded the same way here. */
+	/* Redis gives up after 100 expired picks when every key is volatile;
+	 * bounded the same way here. A replica, which keeps expired keys
+	 * until its master's DEL, then returns the last one picked. */
 	for (int tries = 0; tries < 100 && rkv_dict_size(&d->keys); tries++) {
-		rkv_entry *e = (rkv_entry *)rkv_dict_random(
-		    &d->keys, rkv_rand_next(ks->rng), rkv_rand_next(ks->rng));
-		rkv_entry *live =
-		    rkv_keyspace_lookup(ks, db, e->data, e->klen, now_ms);
+		rkv_entry *live;
 
+		e = (rkv_entry *)rkv_dict_random(
+		    &d->keys, rkv_rand_next(ks->rng), rkv_rand_next(ks->rng));
+		live = rkv_keyspace_lookup(ks, db, e->data, e->klen, now_ms);
 		if (live)
 			return live;
 	}
+	if (e && ks->hide_expired &&
+	    rkv_dict_size(&d->keys) == rkv_dict_size(&d->expires))
+		return e;
 	return NULL;
 }
 

@@ -87,6 +87,11 @@ typedef struct rkv_keyspace {
 	 * keys; its DEL follows), as Redis's expireIfNeeded() for its master
 	 * client. */
 	bool keep_expired;
+	/* Set on a replica while a client's read runs: a key whose TTL has
+	 * passed is reported missing but kept (the master's DEL follows; the
+	 * stream to chained replicas stays the master's), as Redis's
+	 * expireIfNeeded() on a replica. A write deletes it as usual. */
+	bool hide_expired;
 	/* Copy-before-write for point-in-time snapshots (lib/snapshot.c).
 	 * snap_active is the bitmask of snapshot slots in progress; while it
 	 * is 0 the hooks are never called (one branch per change). Otherwise

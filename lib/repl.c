@@ -355,7 +355,10 @@ void rkv_repl_propagate(rkv_node *node, int db, size_t argc,
 	rkv_repl *r = &node->repl;
 	rkv_buf *b;
 
-	if (node->from_master || (!r->backlog && !r->replicas))
+	/* A replica's stream is its master's, byte for byte (fed raw by
+	 * lib/replica.c): its own writes (a writable replica's clients, the
+	 * host's typed calls) are not propagated, as in Redis. */
+	if (node->from_master || r->is_replica || (!r->backlog && !r->replicas))
 		return;
 	if (node->in_exec) {
 		struct unit_hdr h = {db, 0};

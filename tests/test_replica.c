@@ -393,6 +393,57 @@ START_TEST(master_stream_sees_keys_expired_locally)
 }
 END_TEST
 
+/* Client reads on a replica see an expired key as missing but do not delete
+ * it (Redis's expireIfNeeded() on a replica): the master's DEL does, and the
+ * replica's stream stays the master's byte for byte. */
+START_TEST(client_reads_hide_expired_keys_without_deleting)
+{
+	char set[128];
+	static const char del[] = "*2\r\n$3\r\nDEL\r\n$1\r\nk\r\n";
+	long long at = h.clock_us / 1000 + 1000;
+	char buf[16];
+	size_t vlen;
+
+	handshake();
+	full_sync_eof(ID1, 0, 0, 4096);
+	snprintf(set, sizeof(set),
+		 "*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\n5\r\n$4\r\nPXAT\r\n"
+		 "$13\r\n%lld\r\n",
+		 at);
+	master_says(set);
+	ck_assert_str_eq(cmd("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"), "$1\r\n5\r\n");
+	h.clock_us += 2000 * 1000; /* past the TTL on the replica's clock */
+	tick_ms(0);
+	ck_assert_str_eq(cmd("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"), "$-1\r\n");
+	ck_assert_str_eq(cmd("*2\r\n$6\r\nEXISTS\r\n$1\r\nk\r\n"), ":0\r\n");
+	ck_assert_str_eq(cmd("*2\r\n$3\r\nTTL\r\n$1\r\nk\r\n"), ":-2\r\n");
+	/* Every key is volatile: RANDOMKEY returns the kept one, as Redis. */
+	ck_assert_str_eq(cmd("*1\r\n$9\r\nRANDOMKEY\r\n"), "$1\r\nk\r\n");
+	ck_assert_int_eq(rkv_get(node, 0, "k", 1, buf, sizeof(buf), &vlen), 0);
+	ck_assert_int_eq(rkv_exists(node, 0, "k", 1), 0);
+	/* Still there: DBSIZE counts it, and nothing went into the stream. */
+	ck_assert_str_eq(cmd("*1\r\n$6\r\nDBSIZE\r\n"), ":1\r\n");
+	ck_assert_int_eq(node->ks.expired_keys, 0);
+	ck_assert_int_eq(node->repl.offset, (long long)strlen(set));
+	/* A writable replica's client write replaces it (deleting the
+	 * expired key first, as Redis's forced expiry for writes); the write
+	 * stays local: no stream of its own. */
+	ck_assert_str_eq(cmd("*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n"
+			     "$17\r\nreplica-read-only\r\n$2\r\nno\r\n"),
+			 "+OK\r\n");
+	ck_assert_str_eq(cmd("*3\r\n$6\r\nAPPEND\r\n$1\r\nk\r\n$1\r\n7\r\n"),
+			 ":1\r\n");
+	ck_assert_str_eq(cmd("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"), "$1\r\n7\r\n");
+	ck_assert_int_eq(node->ks.expired_keys, 1);
+	ck_assert_int_eq(node->repl.offset, (long long)strlen(set));
+	/* The master's DEL removes it. */
+	master_says(del);
+	ck_assert_str_eq(cmd("*1\r\n$6\r\nDBSIZE\r\n"), ":0\r\n");
+	ck_assert_int_eq(node->repl.offset,
+			 (long long)(strlen(set) + strlen(del)));
+}
+END_TEST
+
 START_TEST(reconnect_partial_resync_and_promotion)
 {
 	static const char set[] = "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\nb\r\n";
@@ -610,6 +661,7 @@ static Suite *replica_suite(void)
 	tcase_add_test(tc, full_sync_sized_form_with_stream_in_same_read);
 	tcase_add_test(tc, multi_counts_at_exec_and_getack);
 	tcase_add_test(tc, master_stream_sees_keys_expired_locally);
+	tcase_add_test(tc, client_reads_hide_expired_keys_without_deleting);
 	tcase_add_test(tc, reconnect_partial_resync_and_promotion);
 	tcase_add_test(tc, truncated_rdb_keeps_the_data_and_retries);
 	tcase_add_test(tc, garbage_rdb_is_refused);
