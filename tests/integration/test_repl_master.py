@@ -187,11 +187,28 @@ def synced(master, replica):
             m["master_repl_offset"] == r.get("master_repl_offset"))
 
 
-def digests(master, replica):
-    dm = master.call("DEBUG", "DIGEST")
-    dr = replica.call("DEBUG", "DIGEST")
-    expect(dm == dr, f"DEBUG DIGEST differs: master {dm} replica {dr}")
-    expect(dm != "+" + "0" * 40, "empty dataset")
+def digests(master, replica, timeout=10):
+    """DEBUG DIGEST equal at one offset. The master's active expiry may
+    delete a key (and stream its DEL) between the two DIGESTs, so the pair
+    only counts when neither offset moved; a real divergence stays until
+    the deadline."""
+    last = []
+
+    def same():
+        off = master.info()["master_repl_offset"]
+        dm = master.call("DEBUG", "DIGEST")
+        dr = replica.call("DEBUG", "DIGEST")
+        still = (master.info()["master_repl_offset"] == off and
+                 replica.info().get("master_repl_offset") == off)
+        last[:] = [dm, dr]
+        return still and dm == dr
+
+    deadline = time.monotonic() + timeout
+    while not same():
+        expect(time.monotonic() < deadline,
+               f"DEBUG DIGEST differs: master {last[0]} replica {last[1]}")
+        time.sleep(0.02)
+    expect(last[0] != "+" + "0" * 40, "empty dataset")
 
 
 def keys_equal(master, replica):
