@@ -33,6 +33,7 @@ from rkvtest import check, expect  # noqa: E402
 
 RKV, REDIS = sys.argv[1:3] if len(sys.argv) == 3 else (None, None)
 TIMEOUT = 30.0
+BAD_EXITS = []  # rkv-servers that did not exit 0 on SIGTERM
 
 
 class Proc:
@@ -41,6 +42,7 @@ class Proc:
     def __init__(self, exe, workdir, name, extra=()):
         self.port = rkvtest.free_port()
         self.name = name
+        self.rkv = not rkvtest.is_redis(exe)
         self.logpath = os.path.join(workdir, name + ".log")
         argv = [exe, "--port", str(self.port), "--bind", "127.0.0.1",
                 "--dir", workdir, "--save", "",
@@ -75,7 +77,11 @@ class Proc:
                     if ":" in ln and not ln.startswith("#"))
 
     def stop(self):
-        return rkvtest.stop_pid(self.proc)
+        status = rkvtest.stop_pid(self.proc)
+        if self.rkv and status != 0:
+            BAD_EXITS.append(f"{self.name}: exit status {status}; log "
+                             f"tail: {self.log()[-800:]}")
+        return status
 
 
 class Conn:
@@ -415,6 +421,8 @@ def main():
         t_timeout_abort(tmp)
         t_client_pause(tmp, RKV, "rkv-p")
         t_client_pause(tmp, REDIS, "redis-p")
+    check("every rkv-server exited 0 on SIGTERM",
+          lambda: expect(not BAD_EXITS, "\n".join(BAD_EXITS)))
     return rkvtest.summary()
 
 
