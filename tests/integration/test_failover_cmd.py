@@ -3,10 +3,11 @@
 
 Usage: test_failover_cmd.py PATH/TO/rkv-server PATH/TO/redis-server
 
-1. rkv master + rkv replica: FAILOVER while a client keeps writing. The
-   roles swap, the old master continues with a partial resync (+CONTINUE:
-   sync_full unchanged on both, the logs), every write that got +OK is on
-   the new master, and DEBUG DIGEST is equal on both afterwards.
+1. rkv master + two rkv replicas: FAILOVER TO one while a client keeps
+   writing. The roles swap, the old master continues with a partial resync
+   (+CONTINUE: sync_full unchanged on both, the logs), every write that
+   got +OK is on the new master, DEBUG DIGEST is equal afterwards, and the
+   other replica continues from the old master with a partial resync.
 2. rkv master with a real redis-server replica: FAILOVER TO it; then
    FAILOVER on redis-server back to rkv (an rkv replica of a real master
    taking over). Partial resyncs only, both ways.
@@ -194,16 +195,19 @@ def digests_equal(a, b):
 
 def t_rkv_to_rkv(tmp):
     a = Proc(RKV, tmp, "rkv-a")
-    b = None
+    b = c3 = None
     try:
         b = Proc(RKV, tmp, "rkv-b", ["--replicaof", "127.0.0.1",
                                      str(a.port)])
+        c3 = Proc(RKV, tmp, "rkv-c", ["--replicaof", "127.0.0.1",
+                                      str(a.port)])
         with a.conn() as c:
             for i in range(200):
                 c.send("SET", f"pre:{i}", str(i))
             for _ in range(200):
                 expect(c.reply() == "+OK", "SET")
         poll("b synced", lambda: synced(a, b))
+        poll("c synced", lambda: synced(a, c3))
         poll("b's ACK", lambda: acked(a))
         full_a = a.info("stats")["sync_full"]
         old_id = a.info()["master_replid"]
@@ -232,7 +236,8 @@ def t_rkv_to_rkv(tmp):
             poll("writes flowing", lambda: len(ok_keys) > 100)
 
             def switch():
-                expect(a.call("FAILOVER") == "+OK", "FAILOVER")
+                expect(a.call("FAILOVER", "TO", "127.0.0.1", str(b.port))
+                       == "+OK", "FAILOVER")
                 poll("a to be b's replica", lambda: linked(a, b))
                 bi, ai = b.info(), a.info()
                 expect(bi["role"] == "master", bi)
@@ -254,7 +259,7 @@ def t_rkv_to_rkv(tmp):
                    b.info("stats"))
             expect(a.info("stats")["sync_full"] == full_a, a.info("stats"))
             al, bl = a.log(), b.log()
-            expect("FAILOVER requested to any replica." in al, al)
+            expect(f"FAILOVER requested to 127.0.0.1:{b.port}." in al, al)
             expect(f"Failover target 127.0.0.1:{b.port} is synced, "
                    "failing over." in al, al)
             expect("Successful partial resynchronization with master."
@@ -282,7 +287,19 @@ def t_rkv_to_rkv(tmp):
             expect(a.call("GET", "after") == b"1", "a streams from b")
         check("no acknowledged write lost, DEBUG DIGEST equal",
               nothing_lost)
+
+        def chained():
+            # a's other replica continues from a, now b's replica.
+            poll("c synced from a", lambda: synced(a, c3))
+            expect(digests_equal(b, c3), "DEBUG DIGEST")
+            expect(a.info("stats")["sync_full"] == full_a, a.info("stats"))
+            expect(f"Partial resynchronization request from 127.0.0.1:"
+                   f"{c3.port} accepted." in a.log(), a.log())
+        check("a's other replica continues through a (partial resync)",
+              chained)
     finally:
+        if c3:
+            c3.stop()
         if b:
             b.stop()
         a.stop()
