@@ -532,6 +532,26 @@ START_TEST(paused_replica_holds_its_master)
 }
 END_TEST
 
+START_TEST(wait_getack_after_pause)
+{
+	ep *a = client(A), *ctl = client(A);
+	long long off;
+
+	replicate_b_from_a();
+	ck_assert_str_eq(call(a, "SET k v"), "+OK\r\n");
+	ck_assert_str_eq(call(ctl, "CLIENT PAUSE 100000 WRITE"), "+OK\r\n");
+	off = A->repl.offset;
+	/* WAIT runs (not a write) and blocks; its GETACK waits for the end
+	 * of the pause: the stream does not move meanwhile. */
+	ck_assert_str_eq(call(a, "WAIT 1 0"), "");
+	ck_assert_int_eq(A->repl.offset, off);
+	ck_assert_str_eq(call(ctl, "CLIENT UNPAUSE"), "+OK\r\n");
+	ck_assert_int_gt(A->repl.offset, off); /* REPLCONF GETACK * */
+	advance(100);
+	ck_assert_str_eq(out(a), ":1\r\n");
+}
+END_TEST
+
 /* ---------------------------------------------------------------------- */
 /* FAILOVER                                                               */
 /* ---------------------------------------------------------------------- */
@@ -787,6 +807,7 @@ int main(void)
 	tcase_add_test(tc, pause_multi_exec);
 	tcase_add_test(tc, pause_stops_expiry);
 	tcase_add_test(tc, paused_replica_holds_its_master);
+	tcase_add_test(tc, wait_getack_after_pause);
 	tcase_add_test(tc, failover_errors);
 	tcase_add_test(tc, failover_rkv_to_rkv);
 	tcase_add_test(tc, failover_timeout_aborts);
