@@ -611,6 +611,23 @@ START_TEST(failover_errors)
 	ck_assert_str_eq(info(A, "replication", "master_failover_state"),
 			 "no-failover");
 	ck_assert_str_eq(call(a, "SET k w"), "+OK\r\n");
+	/* A replica whose full sync has not started yet is not online. */
+	{
+		ep *s = client(A);
+		const char *five = "5";
+
+		ck_assert_int_eq(rkv_node_config_set(A,
+						     "repl-diskless-sync-delay",
+						     &five, 1, NULL, 0),
+				 0);
+		ck_assert_str_eq(call(s, "REPLCONF listening-port 7009"),
+				 "+OK\r\n");
+		ck_assert_str_eq(call(s, "REPLCONF capa eof"), "+OK\r\n");
+		send_cmd(s, "PSYNC ? -1");
+		ck_assert_str_eq(call(a, "FAILOVER TO 127.0.0.1 7009"),
+				 "-ERR FAILOVER target replica is not "
+				 "online.\r\n");
+	}
 }
 END_TEST
 
