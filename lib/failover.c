@@ -187,9 +187,12 @@ void rkv_client_pause(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	long long t;
 
 	if (argc > 4) {
-		rkv_resp_add_errorf(&c->obuf,
-				    "unknown subcommand or wrong number of "
-				    "arguments for 'pause'. Try CLIENT HELP.");
+		/* Redis's fallback error, naming the subcommand as given. */
+		rkv_resp_add_errorf(
+		    &c->obuf,
+		    "unknown subcommand or wrong number of "
+		    "arguments for '%.*s'. Try CLIENT HELP.",
+		    (int)(argv[1].len < 128 ? argv[1].len : 128), argv[1].ptr);
 		return;
 	}
 	if (argc == 4) {

@@ -400,7 +400,7 @@ START_TEST(pause_errors)
 			 "-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n");
 	ck_assert_str_eq(call(c, "CLIENT PAUSE 10 write extra"),
 			 "-ERR unknown subcommand or wrong number of arguments "
-			 "for 'pause'. Try CLIENT HELP.\r\n");
+			 "for 'PAUSE'. Try CLIENT HELP.\r\n");
 	ck_assert_str_eq(call(c, "CLIENT UNPAUSE x"),
 			 "-ERR wrong number of arguments for 'client|unpause' "
 			 "command\r\n");

@@ -16,6 +16,9 @@ Usage: test_failover_cmd.py PATH/TO/rkv-server PATH/TO/redis-server
    write held meanwhile runs (+OK).
 4. CLIENT PAUSE WRITE holds a SET until CLIENT UNPAUSE while GET answers,
    on rkv-server and, for comparison, on redis-server.
+5. FAILOVER's and CLIENT PAUSE's errors and states: the same commands get
+   the same replies from rkv-server and redis-server (standalone, then
+   with a replica and a failover waiting).
 
 Every server runs in a temporary directory on a free port and is stopped
 by its PID (in finally blocks).
@@ -428,11 +431,95 @@ def t_client_pause(tmp, exe, name):
         p.stop()
 
 
+def replies(p, cmds):
+    """Each command's reply, decoded as Conn does, on one connection."""
+    with p.conn() as c:
+        return [c.call(*cmd) for cmd in cmds]
+
+
+def t_same_replies(tmp):
+    """The same commands get the same replies from rkv-server and
+    redis-server, standalone, then each with one replica."""
+    nodes = []
+    try:
+        for exe, tag in ((RKV, "rkv"), (REDIS, "redis")):
+            m = Proc(exe, tmp, f"{tag}-cmp-m")
+            nodes.append(m)
+            nodes.append(None)
+        alone = [
+            ("FAILOVER",), ("FAILOVER", "ABORT"), ("FAILOVER", "foo"),
+            ("FAILOVER", "TIMEOUT", "0"), ("FAILOVER", "TIMEOUT", "-5"),
+            ("FAILOVER", "TIMEOUT", "x"), ("FAILOVER", "TO", "h", "x"),
+            ("FAILOVER", "TO", "h"), ("FAILOVER", "FORCE"),
+            ("FAILOVER", "TIMEOUT", "10", "TIMEOUT", "20"),
+            ("FAILOVER", "ABORT", "TIMEOUT", "10"),
+            ("PSYNC", "abc", "1", "FAILOVER"),
+            ("CLIENT", "PAUSE"), ("CLIENT", "PAUSE", "x"),
+            ("CLIENT", "PAUSE", "-1"), ("CLIENT", "PAUSE", "10", "foo"),
+            ("CLIENT", "PAUSE", "10", "write", "extra"),
+            ("CLIENT", "UNPAUSE", "x"), ("CLIENT", "UNPAUSE"),
+            ("CLIENT", "PAUSE", "0", "ALL"), ("PING",),
+            ("COMMAND", "INFO", "failover"),
+        ]
+
+        def standalone():
+            a, b = replies(nodes[0], alone), replies(nodes[2], alone)
+            diff = [(c, x, y) for c, x, y in zip(alone, a, b) if x != y]
+            expect(not diff, f"rkv vs redis: {diff}")
+        check("FAILOVER / CLIENT PAUSE errors as redis-server "
+              "(standalone)", standalone)
+
+        for i, (exe, tag) in enumerate(((RKV, "rkv"), (REDIS, "redis"))):
+            nodes[2 * i + 1] = Proc(exe, tmp, f"{tag}-cmp-r",
+                                    ["--replicaof", "127.0.0.1",
+                                     str(nodes[2 * i].port)])
+        on_master = [
+            ("FAILOVER", "FORCE", "TIMEOUT", "10"),
+            ("FAILOVER", "TO", "127.0.0.1", "1"),
+            ("FAILOVER", "TO", "127.0.0.2", "{rport}"),
+            ("FAILOVER", "TO", "127.0.0.1", "{rport}", "FORCE"),
+        ]
+        on_replica = [("FAILOVER",), ("PSYNC", "abc", "1", "FAILOVER")]
+        during = [("FAILOVER",), ("REPLICAOF", "NO", "ONE"),
+                  ("PSYNC", "?", "-1"), ("FAILOVER", "ABORT"),
+                  ("FAILOVER", "ABORT")]
+
+        def with_replica():
+            got = []
+            for i in range(2):
+                m, r = nodes[2 * i], nodes[2 * i + 1]
+                poll("synced", lambda: synced(m, r))
+                fill = [tuple(a.replace("{rport}", str(r.port))
+                              for a in cmd) for cmd in on_master]
+                out = replies(m, fill) + replies(r, on_replica)
+                # A failover that waits: the replica holds the write.
+                expect(r.call("CLIENT", "PAUSE", "60000", "WRITE") ==
+                       "+OK", "PAUSE")
+                expect(m.call("SET", "k", "v") == "+OK", "SET")
+                expect(m.call("FAILOVER", "TO", "127.0.0.1",
+                              str(r.port)) == "+OK", "FAILOVER")
+                out += replies(m, during)
+                out.append(m.info()["master_failover_state"])
+                expect(r.call("CLIENT", "UNPAUSE") == "+OK", "UNPAUSE")
+                got.append(out)
+            cmds = on_master + on_replica + during + [("state",)]
+            diff = [(c, x, y) for c, x, y in zip(cmds, got[0], got[1])
+                    if x != y]
+            expect(not diff, f"rkv vs redis: {diff}")
+        check("FAILOVER errors and states as redis-server (with a "
+              "replica)", with_replica)
+    finally:
+        for p in nodes:
+            if p:
+                p.stop()
+
+
 def main():
     if RKV is None:
         print(__doc__, file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="rkv-failover-") as tmp:
+        t_same_replies(tmp)
         t_rkv_to_rkv(tmp)
         t_rkv_and_redis(tmp)
         t_timeout_abort(tmp)
