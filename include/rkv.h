@@ -706,7 +706,9 @@ typedef struct rkv_reply {
  * rules, maxmemory (OOM) rule, propagation and key-change signals. The
  * host connection is always authenticated (requirepass does not apply to
  * it) and is not a client: it is not counted in connected_clients or
- * maxclients, and CLIENT LIST / CLIENT KILL / timeouts do not see it. It
+ * maxclients, and CLIENT LIST / CLIENT KILL / timeouts do not see it, and
+ * CLIENT PAUSE and FAILOVER's pause never hold its commands (the call is
+ * synchronous; writes made while a FAILOVER waits delay it). It
  * speaks RESP2 until a HELLO 3 through it. SUBSCRIBE, PSUBSCRIBE and
  * SSUBSCRIBE are refused ("ERR 'subscribe' command is not allowed from the
  * in-process API"), and MONITOR answers an error: the host connection has
@@ -896,7 +898,8 @@ RKV_API int rkv_node_bgsave(rkv_node *node, char *err, size_t errlen);
  * when the file is complete, close it. It also hands the replication
  * stream written since the last call to the replicas (one send each for
  * all the writes of an event-loop iteration, as Redis before it sleeps;
- * without calls the tick does it). A host calls this from its event loop
+ * without calls the tick does it), and checks whether a FAILOVER's
+ * target has caught up. A host calls this from its event loop
  * between batches (each call's cost is bounded by budget: 1000 keys of
  * small strings take well under a millisecond). rkv_node_tick() also does
  * one step. Returns 1 while background work remains, 0 when there is none

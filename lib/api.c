@@ -426,9 +426,9 @@ static rkv_entry *read_lookup(rkv_node *node, int db, const char *key,
 {
 	rkv_entry *e;
 
-	/* On a replica an expired key is missing but kept, as for a
-	 * client's read (see keyspace.h). */
-	node->ks.hide_expired = node->mlink != NULL;
+	/* On a replica, or while clients are paused, an expired key is
+	 * missing but kept, as for a client's read (see keyspace.h). */
+	node->ks.hide_expired = node->mlink != NULL || rkv_paused(node);
 	e = rkv_keyspace_lookup(&node->ks, db, key, klen, node->cmd_time_ms);
 	node->ks.hide_expired = false;
 	if (e)

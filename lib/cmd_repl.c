@@ -67,6 +67,18 @@ static void attach(rkv_conn *c, rkv_replica *s)
 	s->ack_ms = c->node->cmd_time_ms;
 }
 
+/* a and b (NUL-terminated) differ, ignoring ASCII case (strcasecmp). */
+static int strcasecmp_ascii(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		char x = (*a >= 'A' && *a <= 'Z') ? (char)(*a - 'A' + 'a') : *a;
+		char y = (*b >= 'A' && *b <= 'Z') ? (char)(*b - 'A' + 'a') : *b;
+
+		if (x != y || !x)
+			return x != y;
+	}
+}
+
 /* Try a partial resynchronization: Redis's masterTryPartialResynchronization.
  * Returns true if the replica continues from the backlog. */
 static bool try_partial(rkv_conn *c, rkv_replica *s, const rkv_slice *id,
@@ -152,6 +164,41 @@ static void sync_common(rkv_conn *c, size_t argc, const rkv_slice *argv,
 
 	if (c->flags & RKV_CONN_REPLICA)
 		return; /* already a replica: ignore */
+	if (psync && argc > 3 && rkv_arg_is(&argv[3], "failover")) {
+		/* Our master is failing over to us: take over, keeping its
+		 * history as our secondary ID so that it continues from us
+		 * with a partial resync (Redis's syncCommand()). */
+		char id[41], who[1024];
+
+		snprintf(id, sizeof(id), "%.*s",
+			 (int)(argv[1].len < 40 ? argv[1].len : 40),
+			 argv[1].ptr);
+		rkv_node_logf(node, RKV_LOG_WARNING,
+			      "Failover request received for replid %.*s.",
+			      (int)(argv[1].len < 128 ? argv[1].len : 128),
+			      argv[1].ptr);
+		if (!node->mlink) {
+			rkv_resp_add_errorf(&c->obuf, "PSYNC FAILOVER can't be "
+						      "sent to a master.");
+			return;
+		}
+		if (argv[1].len != 40 || strcasecmp_ascii(id, r->replid)) {
+			rkv_resp_add_errorf(&c->obuf, "PSYNC FAILOVER replid "
+						      "must match my replid.");
+			return;
+		}
+		rkv_replica_unset_master(node);
+		rkv_client_info_string(c, who, sizeof(who));
+		rkv_node_logf(node, RKV_LOG_NOTICE,
+			      "MASTER MODE enabled (failover request from "
+			      "'%s')",
+			      who);
+	}
+	if (node->failover.state != RKV_FAILOVER_NONE) {
+		rkv_resp_add_errorf(&c->obuf, "-NOMASTERLINK Can't SYNC while "
+					      "failing over");
+		return;
+	}
 	if (c->obuf.len) {
 		rkv_resp_add_errorf(&c->obuf, "SYNC and PSYNC are invalid with "
 					      "pending output");

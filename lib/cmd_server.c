@@ -210,7 +210,7 @@ static void sub_dispatch(rkv_conn *c, const char *container,
 	}
 	if (rkv_subcommand_lookup(rkv_command_lookup(lower, j), argv[1].ptr,
 				  argv[1].len)) {
-		/* Redis has it; rkv does not (CLIENT PAUSE, ...). */
+		/* Redis has it; rkv does not (CLIENT TRACKING, ...). */
 		rkv_resp_add_errorf(&c->obuf,
 				    "%s %.*s is not supported by rkv. Try %s "
 				    "HELP.",
@@ -446,12 +446,14 @@ static void section_server(info_ctx *x)
 static void section_clients(info_ctx *x)
 {
 	rkv_node *node = x->node;
-	size_t n = 0, maxin = 0, maxout = 0;
+	size_t n = 0, maxin = 0, maxout = 0, blocked = 0;
 
 	for (rkv_conn *c = node->conns; c; c = c->next) {
 		if (c->flags & RKV_CONN_HOST)
 			continue;
 		n++;
+		/* WAIT, and clients held by CLIENT PAUSE / FAILOVER. */
+		blocked += (c->flags & RKV_CONN_BLOCKED) != 0;
 		if (c->qbuf.len > maxin)
 			maxin = c->qbuf.len;
 		if (c->obuf.len > maxout)
@@ -462,7 +464,7 @@ static void section_clients(info_ctx *x)
 	kv(x, "maxclients", "%lld", node->set.maxclients);
 	kv(x, "client_recent_max_input_buffer", "%zu", maxin);
 	kv(x, "client_recent_max_output_buffer", "%zu", maxout);
-	kv(x, "blocked_clients", "%d", 0);
+	kv(x, "blocked_clients", "%zu", blocked);
 	kv(x, "tracking_clients", "%d", 0);
 	kv(x, "clients_in_timeout_table", "%d", 0);
 }
@@ -692,7 +694,7 @@ static void section_replication(info_ctx *x)
 		   s->ip, s->port, states[s->state], s->ack_off,
 		   (long long)((x->node->cmd_time_ms - s->ack_ms) / 1000));
 	}
-	kv(x, "master_failover_state", "%s", "no-failover");
+	kv(x, "master_failover_state", "%s", rkv_failover_state_name(x->node));
 	kv(x, "master_replid", "%s", r->replid);
 	kv(x, "master_replid2", "%s", r->replid2);
 	kv(x, "master_repl_offset", "%lld", r->offset);
@@ -857,6 +859,10 @@ static const char *const client_help[] = {
     "    Return information about client connections. Options:",
     "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
     "      Return clients of specified type.",
+    "UNPAUSE",
+    "    Stop the current client pause, resuming traffic.",
+    "PAUSE <timeout> [WRITE|ALL]",
+    "    Suspend all, or just write, clients for <timeout> milliseconds.",
     "REPLY (ON|OFF|SKIP)",
     "    Control the replies sent to the current connection.",
     "SETNAME <name>",
@@ -1257,6 +1263,8 @@ static const sub_entry client_subs[] = {
     {"kill", -3, client_kill},
     {"no-evict", 3, client_no_evict},
     {"reply", 3, client_reply},
+    {"pause", -3, rkv_client_pause},
+    {"unpause", 2, rkv_client_unpause},
     {"help", 2, NULL},
 };
 
@@ -1349,6 +1357,11 @@ static const cmd_meta cmd_metas[] = {
     {"expiretime", "Get the expiration Unix timestamp for a key", "7.0.0",
      "generic", "O(1)", "readonly fast", "@keyspace @read @fast", "",
      "RO access;index 1;range 0 1 0;"},
+    {"failover",
+     "Start a coordinated failover between this server and one of its "
+     "replicas.",
+     "6.2.0", "server", "O(1)", "admin noscript stale",
+     "@admin @slow @dangerous", "", ""},
     {"flushall", "Remove all keys from all databases", "1.0.0", "server",
      "O(N) where N is the total number of keys in all databases", "write",
      "@keyspace @write @slow @dangerous",
@@ -1955,6 +1968,22 @@ static const char *const cmd_docs[] = {
     "ric\r\n$10\r\ncomplexity\r\n$4\r\nO(1)\r\n$9\r\narguments\r\n*1\r\n"
     "%3\r\n$4\r\nname\r\n$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n$14\r\n"
     "key_spec_index\r\n:0\r\n",
+    /* failover */
+    "%5\r\n$7\r\nsummary\r\n$73\r\nStart a coordinated failover betwe"
+    "en this server and one of its replicas.\r\n$5\r\nsince\r\n$5\r\n"
+    "6.2.0\r\n$5\r\ngroup\r\n$6\r\nserver\r\n$10\r\ncomplexity\r\n$4"
+    "\r\nO(1)\r\n$9\r\narguments\r\n*3\r\n%5\r\n$4\r\nname\r\n$6\r\nt"
+    "arget\r\n$4\r\ntype\r\n$5\r\nblock\r\n$5\r\ntoken\r\n$2\r\nTO\r"
+    "\n$5\r\nflags\r\n~1\r\n+optional\r\n$9\r\narguments\r\n*3\r\n%2"
+    "\r\n$4\r\nname\r\n$4\r\nhost\r\n$4\r\ntype\r\n$6\r\nstring\r\n%2"
+    "\r\n$4\r\nname\r\n$4\r\nport\r\n$4\r\ntype\r\n$7\r\ninteger\r\n%"
+    "4\r\n$4\r\nname\r\n$5\r\nforce\r\n$4\r\ntype\r\n$10\r\npure-toke"
+    "n\r\n$5\r\ntoken\r\n$5\r\nFORCE\r\n$5\r\nflags\r\n~1\r\n+optiona"
+    "l\r\n%4\r\n$4\r\nname\r\n$5\r\nabort\r\n$4\r\ntype\r\n$10\r\npur"
+    "e-token\r\n$5\r\ntoken\r\n$5\r\nABORT\r\n$5\r\nflags\r\n~1\r\n+o"
+    "ptional\r\n%4\r\n$4\r\nname\r\n$12\r\nmilliseconds\r\n$4\r\ntype"
+    "\r\n$7\r\ninteger\r\n$5\r\ntoken\r\n$7\r\nTIMEOUT\r\n$5\r\nflags"
+    "\r\n~1\r\n+optional\r\n",
     /* flushall */
     "%6\r\n$7\r\nsummary\r\n$34\r\nRemove all keys from all databases\r"
     "\n$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$6\r\nserver\r\n$10"

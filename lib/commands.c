@@ -352,6 +352,7 @@ static const rkv_command command_table[] = {
     {"expire", -3, W | F, 1, 1, 1, rkv_cmd_expire},
     {"expireat", -3, W | F, 1, 1, 1, rkv_cmd_expireat},
     {"expiretime", 2, R | F, 1, 1, 1, rkv_cmd_expiretime},
+    {"failover", -1, A | NS, 0, 0, 0, rkv_cmd_failover},
     {"flushall", -1, W, 0, 0, 0, rkv_cmd_flushall},
     {"flushdb", -1, W, 0, 0, 0, rkv_cmd_flushdb},
     {"get", 2, R | F, 1, 1, 1, rkv_cmd_get},
@@ -384,7 +385,7 @@ static const rkv_command command_table[] = {
     {"psubscribe", -2, PS, 0, 0, 0, rkv_cmd_psubscribe},
     {"psync", -3, A | NM | RKV_CMD_NOMULTI, 0, 0, 0, rkv_cmd_psync},
     {"pttl", 2, R | F, 1, 1, 1, rkv_cmd_pttl},
-    {"publish", 3, F, 0, 0, 0, rkv_cmd_publish},
+    {"publish", 3, F | RKV_CMD_MAY_REPLICATE, 0, 0, 0, rkv_cmd_publish},
     {"pubsub", -2, 0, 0, 0, 0, rkv_cmd_pubsub, SUBS(pubsub_sub)},
     {"punsubscribe", -1, PS, 0, 0, 0, rkv_cmd_punsubscribe},
     {"quit", -1, NA | PS | TX | F, 0, 0, 0, rkv_cmd_quit},
@@ -533,7 +534,9 @@ void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
 	start = node->cmd_end_us;
 	/* A replica's client reads do not delete expired keys (see
 	 * keyspace.h); its master's stream runs with keep_expired instead. */
-	node->ks.hide_expired = node->mlink && !(cmd->flags & RKV_CMD_WRITE);
+	node->ks.hide_expired =
+	    (node->mlink || (node->pause.type && rkv_paused(node))) &&
+	    !(cmd->flags & RKV_CMD_WRITE);
 	cmd->proc(c, argc, argv);
 	node->ks.hide_expired = hide;
 	if (!queued && node->repl.unit_ops)
@@ -712,6 +715,10 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		reject(c);
 		return;
 	}
+	/* Clients paused (CLIENT PAUSE, FAILOVER): the command waits in the
+	 * query buffer (conn_process keeps it) until the pause ends. */
+	if (node->pause.type && rkv_pause_hold(c, cmd))
+		return;
 	if ((c->flags & RKV_CONN_MULTI) && !(cmd->flags & RKV_CMD_TXN)) {
 		if (rkv_multi_queue(c, cmd, argc, argv)) {
 			rkv_buf_append(&c->obuf, "+QUEUED\r\n", 9);

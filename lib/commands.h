@@ -23,6 +23,9 @@
 #define RKV_CMD_LOADING	  0x200 /* allowed while loading (later) */
 #define RKV_CMD_STALE	  0x400 /* allowed on a stale replica (later) */
 #define RKV_CMD_NOMULTI	  0x800 /* refused inside MULTI (SYNC, PSYNC) */
+/* Not a write, but may be replicated (PUBLISH): held by CLIENT PAUSE
+ * WRITE, as Redis's CMD_MAY_REPLICATE. */
+#define RKV_CMD_MAY_REPLICATE 0x1000
 
 typedef void (*rkv_command_proc)(rkv_conn *c, size_t argc,
 				 const rkv_slice *argv);

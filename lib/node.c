@@ -358,7 +358,8 @@ static void clients_cron(rkv_node *node)
 		    (c->flags & (RKV_CONN_HOST | RKV_CONN_OUTBOUND)))
 			continue;
 		if (node->set.timeout_s > 0 && !c->nsub && !c->npsub &&
-		    !(c->flags & (RKV_CONN_MONITOR | RKV_CONN_REPLICA)) &&
+		    !(c->flags & (RKV_CONN_MONITOR | RKV_CONN_REPLICA |
+				  RKV_CONN_BLOCKED)) &&
 		    now - c->last_ms > node->set.timeout_s * 1000) {
 			rkv_node_logf(node, RKV_LOG_VERBOSE,
 				      "Closing idle client");
@@ -376,11 +377,15 @@ int rkv_node_tick(rkv_node *node, int64_t now_ms)
 		return RKV_ERR_INVALID;
 	node->tick_ms = now_ms;
 	rkv_node_snapshot_time(node);
-	if (!node->active_expire_off && !node->mlink)
+	/* An expired pause ends (its held clients run at the flush below);
+	 * while clients are paused the dataset stays still: no active
+	 * expiry, as Redis. */
+	if (!node->active_expire_off && !node->mlink && !rkv_paused(node))
 		rkv_keyspace_active_expire(&node->ks, node->cmd_time_ms,
 					   ACTIVE_EXPIRE_BUDGET);
 	rkv_keyspace_upkeep(&node->ks, REHASH_STEPS_PER_TICK);
 	clients_cron(node);
+	rkv_failover_cron(node);
 	rkv_replica_cron(node);
 	rkv_persist_cron(node);
 	rkv_repl_cron(node);
@@ -588,6 +593,8 @@ void rkv_conn_free(rkv_conn *c)
 	rkv_pubsub_conn_free(c);
 	if (c->replica)
 		rkv_repl_replica_gone(c);
+	if (c->flags & RKV_CONN_POSTPONED)
+		rkv_pause_conn_gone(c);
 	if (c->flags & RKV_CONN_BLOCKED)
 		rkv_repl_wait_gone(c);
 	if (c->flags & RKV_CONN_MONITOR)
@@ -964,13 +971,27 @@ static long long conn_process(rkv_conn *c, const char *in, size_t len)
 
 		off += used;
 		if (r == RKV_RESP_DONE) {
-			if (c->flags & RKV_CONN_MASTER)
+			if (c->flags & RKV_CONN_MASTER) {
+				if (c->node->pause.type &&
+				    rkv_pause_hold_master(c, c->parser.argc,
+							  c->parser.argv)) {
+					off = start; /* held: kept in qbuf */
+					break;
+				}
 				rkv_replica_exec(c, c->parser.argc,
 						 c->parser.argv, in + start,
 						 off - start);
-			else
+			} else {
 				rkv_command_execute(c, c->parser.argc,
 						    c->parser.argv);
+				if (c->flags & RKV_CONN_POSTPONED) {
+					/* Held by a client pause: the command
+					 * runs again, from qbuf, when the
+					 * pause ends. */
+					off = start;
+					break;
+				}
+			}
 			continue;
 		}
 		if (r == RKV_ERR_PROTO && (c->flags & RKV_CONN_MASTER))

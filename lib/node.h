@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "failover.h"
 #include "keyspace.h"
 #include "rand.h"
 #include "repl.h"
@@ -138,6 +139,8 @@ struct rkv_node {
 	rkv_conn *host_conn;	/* the in-process API's connection (api.c) */
 	char run_id[41];	/* INFO run_id: 40 hex chars from the seed */
 	rkv_repl repl;		/* repl.c: IDs, offset, backlog */
+	rkv_pause pause;	/* failover.c: CLIENT PAUSE, FAILOVER's pause */
+	rkv_failover failover;	/* failover.c: FAILOVER's state */
 	/* replica.c: the link to our master, NULL while a master. */
 	struct rkv_mlink *mlink;
 	/* Subsystem state, each owned by its own file. */
@@ -166,6 +169,9 @@ struct rkv_node {
 #define RKV_CONN_OUTBOUND   0x1000 /* created by the node (connect callback) */
 #define RKV_CONN_LINKUP	    0x2000 /* outbound: the host said it connected */
 #define RKV_CONN_MASTER	    0x4000 /* our master's link, streaming (flags=M) */
+/* Held by a client pause (with RKV_CONN_BLOCKED): its next command waits,
+ * unparsed, in qbuf (failover.c). */
+#define RKV_CONN_POSTPONED 0x8000
 
 /* What an outbound connection's owner (replica.c) is told. */
 typedef struct rkv_link_ops {
@@ -221,8 +227,9 @@ struct rkv_conn {
 	long long wait_off, wait_num;
 	int64_t wait_deadline_ms; /* 0: no timeout */
 	rkv_conn *wait_next;
-	const rkv_link_ops *link;   /* outbound: its owner; NULL once lost */
-	char conn_err[128];	    /* outbound: rkv_conn_set_error() */
+	rkv_conn *pause_next;	  /* held by a pause: node->pause's list */
+	const rkv_link_ops *link; /* outbound: its owner; NULL once lost */
+	char conn_err[128];	  /* outbound: rkv_conn_set_error() */
 };
 
 /* Create an outbound connection owned by ops and ask the host to open it

@@ -375,6 +375,10 @@ int rkv_node_background(rkv_node *node, size_t budget)
 
 	if (!node)
 		return RKV_ERR_INVALID;
+	/* A FAILOVER waiting for its target's ACK (failover.c): once per
+	 * event-loop iteration, as Redis's beforeSleep(). */
+	if (node->failover.state == RKV_FAILOVER_WAIT_SYNC)
+		rkv_failover_cron(node);
 	/* Replicas' full syncs (repl.c), then the BGSAVE. */
 	more = node->repl.replicas ? rkv_repl_background(node, budget) : 0;
 	if (!node->bgsave)

@@ -670,7 +670,11 @@ static void every_second(rkv_node *node)
 	if (r->replicas && !node_is_replica(node) &&
 	    now - r->last_ping_ms >= period * 1000) {
 		r->last_ping_ms = now;
-		emit(node, -1, ping_cmd, sizeof(ping_cmd) - 1);
+		/* Not while a FAILOVER with a TIMEOUT holds clients: the PING
+		 * would move the offset the target must reach (Redis's
+		 * replicationCron() skips it the same way). */
+		if (!(node->failover.end_ms && rkv_paused(node)))
+			emit(node, -1, ping_cmd, sizeof(ping_cmd) - 1);
 	}
 	for (s = r->replicas; s; s = next) {
 		next = s->next;
@@ -744,8 +748,15 @@ void rkv_repl_getack(rkv_node *node)
 	static const char getack[] =
 	    "*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n";
 
-	if (node->repl.replicas)
-		emit(node, -1, getack, sizeof(getack) - 1);
+	if (!node->repl.replicas)
+		return;
+	if (rkv_paused(node)) {
+		/* Sent when clients' pause ends (Redis's beforeSleep() sends
+		 * no GETACK while paused). */
+		node->repl.getack_pending = true;
+		return;
+	}
+	emit(node, -1, getack, sizeof(getack) - 1);
 }
 
 /* Wake the WAITs that are satisfied, or (timeout) whose time is up. */

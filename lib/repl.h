@@ -57,7 +57,8 @@ typedef struct rkv_repl {
 	long long sync_full, sync_partial_ok, sync_partial_err;
 	/* WAIT: connections blocked until replicas acknowledge. */
 	rkv_conn *waiting;
-	bool unflushed; /* stream appended to replicas, not yet sent */
+	bool unflushed;	     /* stream appended to replicas, not yet sent */
+	bool getack_pending; /* a GETACK waits for clients' pause to end */
 } rkv_repl;
 
 /* Set up the state for a node: a new replication ID from the node's PRNG,

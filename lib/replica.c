@@ -266,7 +266,7 @@ static void link_lost(rkv_conn *c)
 static void send_psync(rkv_node *node, struct rkv_mlink *r)
 {
 	char off[32];
-	const char *argv[3] = {"PSYNC", "?", "-1"};
+	const char *argv[4] = {"PSYNC", "?", "-1", "FAILOVER"};
 
 	if (r->cached) {
 		snprintf(off, sizeof(off), "%lld", node->repl.offset + 1);
@@ -281,7 +281,11 @@ static void send_psync(rkv_node *node, struct rkv_mlink *r)
 			      "Partial resynchronization not possible (no "
 			      "cached master)");
 	}
-	send_cmd(r->conn, 3, argv);
+	/* A master failing over to this master asks it to take over
+	 * (Redis's "PSYNC <replid> <offset> FAILOVER"). */
+	send_cmd(r->conn,
+		 node->failover.state == RKV_FAILOVER_IN_PROGRESS ? 4 : 3,
+		 argv);
 	r->state = RKV_REPL_PSYNC;
 }
 
@@ -447,10 +451,12 @@ static bool handshake_line(rkv_node *node, struct rkv_mlink *r,
 				      r->new_id, r->new_off);
 			r->state = RKV_REPL_TRANSFER;
 			r->have_header = false;
+			rkv_failover_psync_done(node, true);
 			return true;
 		}
 		if (strncmp(line, "+CONTINUE", 9) == 0) {
 			psync_continue(node, r, line);
+			rkv_failover_psync_done(node, true);
 			return true;
 		}
 		if (strncmp(line, "-NOMASTERLINK", 13) == 0 ||
@@ -459,11 +465,22 @@ static bool handshake_line(rkv_node *node, struct rkv_mlink *r,
 				      "Master is currently unable to PSYNC "
 				      "but should be in the future: %s",
 				      line);
+		else if (strncmp(line, "-ERR", 4) == 0)
+			rkv_node_logf(node, RKV_LOG_NOTICE,
+				      "Master does not support PSYNC or is in "
+				      "error state (reply: %s)",
+				      line);
 		else
 			rkv_node_logf(node, RKV_LOG_WARNING,
 				      "Unexpected reply to PSYNC from master: "
 				      "%s",
 				      line);
+		if (node->failover.state == RKV_FAILOVER_IN_PROGRESS) {
+			/* The target refused to take over: master again
+			 * (frees r and drops the link). */
+			rkv_failover_psync_done(node, false);
+			return false;
+		}
 		link_fail(node, r);
 		return false;
 	default:
@@ -876,7 +893,7 @@ void rkv_replica_cron(rkv_node *node)
 
 /* Stop being a replica (REPLICAOF NO ONE), as Redis's
  * replicationUnsetMaster(). */
-static void unset_master(rkv_node *node)
+void rkv_replica_unset_master(rkv_node *node)
 {
 	struct rkv_mlink *r = node->mlink;
 
@@ -938,6 +955,15 @@ static int set_master(rkv_node *node, const char *host, int port, bool now)
 	if (now)
 		connect_master(node, r);
 	return 0;
+}
+
+int rkv_replica_failover_to(rkv_node *node, const char *host, int port)
+{
+	int rc = set_master(node, host, port, true);
+
+	if (rc == 0 && node->mlink && node->mlink->conn)
+		rkv_conn_flush(node->mlink->conn);
+	return rc;
 }
 
 int rkv_replica_config(rkv_node *node, const char *host, int port)
@@ -1119,10 +1145,15 @@ void rkv_cmd_replicaof(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	long long port;
 
 	(void)argc;
+	if (node->failover.state != RKV_FAILOVER_NONE) {
+		rkv_resp_add_errorf(
+		    &c->obuf, "REPLICAOF not allowed while failing over.");
+		return;
+	}
 	if (rkv_arg_is(&argv[1], "no") && rkv_arg_is(&argv[2], "one")) {
 		if (node->mlink) {
 			rkv_client_info_string(c, who, sizeof(who));
-			unset_master(node);
+			rkv_replica_unset_master(node);
 			rkv_node_logf(node, RKV_LOG_NOTICE,
 				      "MASTER MODE enabled (user request from "
 				      "'%s')",

@@ -90,6 +90,17 @@ void rkv_replica_protocol_error(rkv_conn *c, const char *reason);
  * link is down). Returns false (nothing written) on a master. */
 bool rkv_replica_role_reply(rkv_conn *c);
 
+/* Stop being a replica, as REPLICAOF NO ONE (without its log line):
+ * the link is dropped, a new replication ID drawn (the old one stays
+ * valid as the secondary ID) and sub-replicas are disconnected. Nothing
+ * happens on a master. */
+void rkv_replica_unset_master(rkv_node *node);
+
+/* A master failing over (lib/failover.c) becomes a replica of the target
+ * at once, with its own history as the cached master; its PSYNC carries
+ * FAILOVER. Returns 0 or RKV_ERR_NOMEM. */
+int rkv_replica_failover_to(rkv_node *node, const char *host, int port);
+
 /* REPLICAOF / SLAVEOF. */
 void rkv_cmd_replicaof(rkv_conn *c, size_t argc, const rkv_slice *argv);
 

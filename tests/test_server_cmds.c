@@ -622,8 +622,8 @@ START_TEST(command_list_getkeys_errors)
 	ck_assert(has(run(0, "COMMAND INFO object\r\n"),
 		      "$15\r\nobject|encoding\r\n:3\r\n*1\r\n+readonly\r\n"
 		      ":2\r\n:2\r\n:1\r\n"));
-	ck_reply(0, "CLIENT PAUSE 10\r\n",
-		 "-ERR CLIENT PAUSE is not supported by rkv. Try CLIENT "
+	ck_reply(0, "CLIENT TRACKING on\r\n",
+		 "-ERR CLIENT TRACKING is not supported by rkv. Try CLIENT "
 		 "HELP.\r\n");
 	ck_reply(0, "LATENCY GRAPH command\r\n",
 		 "-ERR LATENCY GRAPH is not supported by rkv. Try LATENCY "
