@@ -172,7 +172,7 @@ void rkv_repl_shift_replid(rkv_node *node)
 	 * replicationUnsetMaster() forgets slaveseldb). */
 	r->stream_db = -1;
 	rkv_rand_hex(&node->rng, r->replid, 20);
-	rkv_node_logf(node, RKV_LOG_NOTICE,
+	rkv_node_logf(node, RKV_LOG_WARNING,
 		      "Setting secondary replication ID to %s, valid up to "
 		      "offset: %lld. New replication ID is %s",
 		      r->replid2, r->second_offset, r->replid);

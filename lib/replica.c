@@ -370,7 +370,7 @@ static void psync_continue(rkv_node *node, struct rkv_mlink *r,
 		rp->second_offset = rp->offset + 1;
 		memcpy(rp->replid, id, 40);
 		rp->replid[40] = '\0';
-		rkv_node_logf(node, RKV_LOG_NOTICE,
+		rkv_node_logf(node, RKV_LOG_WARNING,
 			      "Master replication ID changed to %s",
 			      rp->replid);
 		rkv_repl_disconnect_replicas(node);
