@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "replica.h"
+#include "sentinel.h"
 #include "config.h"
 #include "persist.h"
 #include "util.h"
@@ -420,7 +421,7 @@ static void section_server(info_ctx *x)
 	kv(x, "redis_git_sha1", "%s", "00000000");
 	kv(x, "redis_git_dirty", "%d", 0);
 	kv(x, "redis_build_id", "%s", "0");
-	kv(x, "redis_mode", "%s", "standalone");
+	kv(x, "redis_mode", "%s", node->sentinel ? "sentinel" : "standalone");
 	hostkv(x, "os");
 	hostkv(x, "arch_bits");
 	hostkv(x, "monotonic_clock");
@@ -740,6 +741,11 @@ static void section_keyspace(info_ctx *x)
 	}
 }
 
+static void section_sentinel(info_ctx *x)
+{
+	rkv_sentinel_info(x->node, x->out);
+}
+
 /* Redis 7.0's sections, in its order. */
 static const struct info_section {
 	const char *name, *title;
@@ -756,9 +762,21 @@ static const struct info_section {
     {"modules", "Modules", section_empty, true},
     {"cluster", "Cluster", section_cluster, true},
     {"keyspace", "Keyspace", section_keyspace, true},
+    {"sentinel", "Sentinel", section_sentinel, true},
 };
 
 #define NSECTIONS (sizeof(info_sections) / sizeof(info_sections[0]))
+
+/* A sentinel shows server, clients, stats, cpu and sentinel; other nodes
+ * everything but sentinel (Redis's genRedisInfoString()). */
+static bool section_in_mode(const rkv_node *node, void (*fn)(info_ctx *))
+{
+	if (!node->sentinel)
+		return fn != section_sentinel;
+	return fn == section_server || fn == section_clients ||
+	       fn == section_stats || fn == section_cpu ||
+	       fn == section_sentinel;
+}
 
 /* Write the sections wanted[] into out. */
 static void info_render(rkv_conn *c, rkv_buf *out, const bool *wanted)
@@ -773,7 +791,7 @@ static void info_render(rkv_conn *c, rkv_buf *out, const bool *wanted)
 		size_t n;
 		info_field *f;
 
-		if (!wanted[i])
+		if (!wanted[i] || !section_in_mode(node, info_sections[i].fn))
 			continue;
 		x.w.text.len = x.w.text.start = 0;
 		x.w.fields.len = x.w.fields.start = 0;
