@@ -143,6 +143,8 @@ struct sri {
 
 struct rkv_sentinel {
 	char myid[41];
+	bool myid_set; /* read from the configuration */
+	bool started;  /* the first tick logged the ID and +monitor */
 	unsigned long long current_epoch;
 	sri *masters;
 	bool tilt;
@@ -246,6 +248,28 @@ sentinel_event(rkv_node *node, rkv_log_level level, const char *type,
 	}
 	if (level != RKV_LOG_DEBUG)
 		rkv_pubsub_publish(node, type, strlen(type), msg, strlen(msg));
+}
+
+/* Redis's sentinelFlushConfig(): the state that must survive a restart
+ * (epochs, votes, known replicas, the master's address) is written to the
+ * configuration file at once, through the host's CONFIG REWRITE
+ * callback. Without it the state lives in memory only. */
+static void flush_config(rkv_node *node)
+{
+	char err[256];
+
+	if (!node->cb.config_rewrite)
+		return;
+	err[0] = '\0';
+	if (node->cb.config_rewrite(node, err, sizeof(err), node->user_data) <
+	    0)
+		rkv_node_logf(node, RKV_LOG_WARNING,
+			      "WARNING: Sentinel was not able to save the new "
+			      "configuration on disk!!!: %s",
+			      err[0] ? err : "unknown error");
+	else
+		rkv_node_logf(node, RKV_LOG_NOTICE,
+			      "Sentinel new configuration saved on disk");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -600,6 +624,7 @@ static void info_line(sri *ri, const char *l, int *role)
 				list_append(&ri->slaves, s);
 				sentinel_event(node, RKV_LOG_NOTICE, "+slave",
 					       s, "@");
+				flush_config(node);
 			}
 		}
 	} else if (starts(l, "master_link_down_since_seconds:", &v)) {
@@ -688,6 +713,7 @@ static void refresh_info(sri *ri, const char *info, size_t len)
 			m->config_epoch = m->failover_epoch;
 			m->failover_state = FO_RECONF_SLAVES;
 			m->failover_state_change_time = now;
+			flush_config(node);
 			sentinel_event(node, RKV_LOG_WARNING, "+promoted-slave",
 				       ri, "@");
 			sentinel_event(node, RKV_LOG_WARNING,
@@ -967,12 +993,14 @@ static const char *vote_leader(sri *m, unsigned long long req_epoch,
 
 	if (req_epoch > s->current_epoch) {
 		s->current_epoch = req_epoch;
+		flush_config(node);
 		sentinel_event(node, RKV_LOG_WARNING, "+new-epoch", m, "%llu",
 			       s->current_epoch);
 	}
 	if (m->leader_epoch < req_epoch && s->current_epoch <= req_epoch) {
 		snprintf(m->leader, sizeof(m->leader), "%s", req_runid);
 		m->leader_epoch = s->current_epoch;
+		flush_config(node);
 		sentinel_event(node, RKV_LOG_WARNING, "+vote-for-leader", m,
 			       "%s %llu", m->leader, m->leader_epoch);
 		/* Voted for another: do not start our own failover soon. */
@@ -1495,6 +1523,7 @@ static void reset_master_and_change_address(sri *m, const char *ip, int port)
 		}
 	}
 	rkv_free(salloc(node), addrs);
+	flush_config(node);
 }
 
 /* Redis's sentinelFailoverSwitchToPromotedSlave(). */
@@ -1556,12 +1585,29 @@ static void check_tilt(rkv_node *node)
 	s->previous_time = now;
 }
 
+/* Redis's sentinelIsRunning(): save a newly drawn ID, say who we are and
+ * what we monitor. */
+static void sentinel_start(rkv_node *node)
+{
+	struct rkv_sentinel *s = node->sentinel;
+
+	s->started = true;
+	if (!s->myid_set)
+		flush_config(node);
+	rkv_node_logf(node, RKV_LOG_WARNING, "Sentinel ID is %s", s->myid);
+	for (sri *m = s->masters; m; m = m->next)
+		sentinel_event(node, RKV_LOG_WARNING, "+monitor", m,
+			       "@ quorum %d", m->quorum);
+}
+
 void rkv_sentinel_cron(rkv_node *node)
 {
 	struct rkv_sentinel *s = node->sentinel;
 
 	if (!s)
 		return;
+	if (!s->started)
+		sentinel_start(node);
 	check_tilt(node);
 	for (sri *m = s->masters; m; m = m->next) {
 		sri *switch_to = NULL;
@@ -1682,6 +1728,7 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 			return RKV_ERR_INVALID;
 		}
 		memcpy(s->myid, argv[1], 41);
+		s->myid_set = true;
 		return 0;
 	}
 	if (!strcasecmp(opt, "current-epoch") && argc == 2) {
@@ -2254,6 +2301,7 @@ static void cmd_monitor(rkv_conn *c, const rkv_slice *argv)
 		rkv_resp_add_errorf(&c->obuf, "%s", err);
 		return;
 	}
+	flush_config(c->node);
 	sentinel_event(c->node, RKV_LOG_WARNING, "+monitor", m, "@ quorum %d",
 		       m->quorum);
 	rkv_reply_ok(c);
@@ -2269,6 +2317,7 @@ static void cmd_remove(rkv_conn *c, sri *m)
 		pp = &(*pp)->next;
 	*pp = m->next;
 	instance_free(m);
+	flush_config(c->node);
 	rkv_reply_ok(c);
 }
 
@@ -2326,6 +2375,7 @@ static void cmd_set(rkv_conn *c, sri *m, size_t argc, const rkv_slice *argv)
 		sentinel_event(c->node, RKV_LOG_WARNING, "+set", m, "@ %s %s",
 			       opt, val);
 	}
+	flush_config(c->node);
 	rkv_reply_ok(c);
 }
 
@@ -2408,6 +2458,7 @@ void rkv_cmd_sentinel(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		if ((m = master_or_error(c, &argv[2])))
 			cmd_set(c, m, argc, argv);
 	} else if (rkv_arg_is(sub, "flushconfig")) {
+		flush_config(c->node);
 		rkv_reply_ok(c);
 	} else {
 		rkv_resp_add_errorf(&c->obuf,
