@@ -1585,13 +1585,29 @@ static void check_tilt(rkv_node *node)
 	s->previous_time = now;
 }
 
+/* Instances read from the configuration were created before the first
+ * tick gave the time: their clocks start now. */
+static void instance_clock_start(sri *ri, int64_t now)
+{
+	ri->last_avail_time = ri->act_ping_time = ri->last_pong_time = now;
+	ri->role_reported_time = ri->slave_conf_change_time = now;
+}
+
 /* Redis's sentinelIsRunning(): save a newly drawn ID, say who we are and
  * what we monitor. */
 static void sentinel_start(rkv_node *node)
 {
 	struct rkv_sentinel *s = node->sentinel;
+	int64_t now = now_ms(node);
 
 	s->started = true;
+	for (sri *m = s->masters; m; m = m->next) {
+		instance_clock_start(m, now);
+		for (sri *r = m->slaves; r; r = r->next)
+			instance_clock_start(r, now);
+		for (sri *r = m->sentinels; r; r = r->next)
+			instance_clock_start(r, now);
+	}
 	if (!s->myid_set)
 		flush_config(node);
 	rkv_node_logf(node, RKV_LOG_WARNING, "Sentinel ID is %s", s->myid);

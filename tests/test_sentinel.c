@@ -631,6 +631,98 @@ START_TEST(test_no_good_slave)
 }
 END_TEST
 
+static void sentinel_conf(peer *p, const char *opt, const char *a1,
+			  const char *a2, const char *a3, const char *a4)
+{
+	const char *argv[5] = {opt, a1, a2, a3, a4};
+	size_t argc = a4 ? 5 : a3 ? 4 : a2 ? 3 : 2;
+	char err[256];
+
+	ck_assert_msg(rkv_node_config_set(p->node, "sentinel", argv, argc, err,
+					  sizeof(err)) == 0,
+		      "%s", err);
+}
+
+static int count_events(const char *prefix)
+{
+	int n = 0;
+
+	for (int i = 0; i < net.nevents; i++)
+		if (strncmp(net.events[i], prefix, strlen(prefix)) == 0)
+			n++;
+	return n;
+}
+
+/* Two sentinels, quorum 2: ODOWN needs the other's is-master-down-by-addr
+ * answer, and exactly one of them is elected and fails over. */
+START_TEST(test_two_sentinels)
+{
+	peer *s1, *s2;
+	char id1[64], id2[64], vote[160];
+	int k;
+	rkv_reply *r;
+
+	m = add_peer(63791, false, 11);
+	cmd_ok(m, "CONFIG", "SET", "repl-diskless-sync-delay", "0");
+	r1 = add_peer(63792, false, 1);
+	r2 = add_peer(63793, false, 3);
+	cmd_ok(r1, "REPLICAOF", "127.0.0.1", "63791", NULL);
+	cmd_ok(r2, "REPLICAOF", "127.0.0.1", "63791", NULL);
+	cmd_ok(m, "SET", "k", "v", NULL);
+	advance(2000);
+	s1 = add_peer(26379, true, 42);
+	s2 = add_peer(26380, true, 43);
+	r = cmd(s1, "SENTINEL", "MYID", NULL, NULL);
+	snprintf(id1, sizeof(id1), "%s", r->str);
+	rkv_reply_free(s1->node, r);
+	r = cmd(s2, "SENTINEL", "MYID", NULL, NULL);
+	snprintf(id2, sizeof(id2), "%s", r->str);
+	rkv_reply_free(s2->node, r);
+	sentinel_conf(s1, "monitor", "mymaster", "127.0.0.1", "63791", "2");
+	sentinel_conf(s2, "monitor", "mymaster", "127.0.0.1", "63791", "2");
+	/* s2 notices the outage later than s1. */
+	sentinel_conf(s1, "down-after-milliseconds", "mymaster", "5000", NULL,
+		      NULL);
+	sentinel_conf(s2, "down-after-milliseconds", "mymaster", "8000", NULL,
+		      NULL);
+	sentinel_conf(s1, "failover-timeout", "mymaster", "5000", NULL, NULL);
+	sentinel_conf(s2, "failover-timeout", "mymaster", "5000", NULL, NULL);
+	sentinel_conf(s1, "known-sentinel", "mymaster", "127.0.0.1", "26380",
+		      id2);
+	sentinel_conf(s2, "known-sentinel", "mymaster", "127.0.0.1", "26379",
+		      id1);
+	advance(3000);
+	r = cmd(s1, "SENTINEL", "CKQUORUM", "mymaster", NULL);
+	ck_assert_str_eq(r->str, "OK 2 usable Sentinels. Quorum and failover "
+				 "authorization can be reached");
+	rkv_reply_free(s1->node, r);
+	kill_peer(m);
+	/* s1 alone says SDOWN: no ODOWN yet. */
+	advance(7000);
+	ck_assert_int_eq(count_events("+sdown master mymaster"), 1);
+	ck_assert_int_eq(count_events("+odown"), 0);
+	for (k = 0; k < 900 && count_events("+switch-master") == 0; k++)
+		advance(100);
+	ck_assert_msg(count_events("+switch-master") == 1, "%s\n---\n%s",
+		      s1->log, s2->log);
+	ck_assert(strstr(s1->log, "+odown master mymaster 127.0.0.1 63791 "
+				  "#quorum 2/2\n"));
+	/* One leader, with the other's vote in its epoch. */
+	ck_assert_int_eq(count_events("+elected-leader"), 1);
+	if (strstr(s1->log, "+elected-leader")) {
+		ck_assert(!strstr(s2->log, "+elected-leader"));
+		snprintf(vote, sizeof(vote), "+vote-for-leader %s ", id1);
+		ck_assert_msg(strstr(s2->log, vote), "%s", s2->log);
+	} else {
+		snprintf(vote, sizeof(vote), "+vote-for-leader %s ", id2);
+		ck_assert_msg(strstr(s1->log, vote), "%s", s1->log);
+	}
+	advance(3000);
+	ck_assert_int_eq(rkv_node_is_replica(r1->node), 0);
+	ck_assert(link_up(r2));
+}
+END_TEST
+
 START_TEST(test_sentinel_commands)
 {
 	rkv_reply *r;
@@ -790,6 +882,7 @@ static Suite *sentinel_suite(void)
 	tcase_add_test(tc, test_seed_failover);
 	tcase_add_test(tc, test_old_master_converted);
 	tcase_add_test(tc, test_no_good_slave);
+	tcase_add_test(tc, test_two_sentinels);
 	tcase_add_test(tc, test_sentinel_commands);
 	tcase_add_test(tc, test_config_rewrite);
 	suite_add_tcase(su, tc);
