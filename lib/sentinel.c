@@ -16,6 +16,7 @@
  * the monitored address. Time is rkv_node_tick()'s monotonic now_ms only;
  * the one random draw (the failover start desync) comes from the node's
  * seeded generator. */
+#define _GNU_SOURCE /* memmem */
 #include "sentinel.h"
 
 #include <stdarg.h>
@@ -74,8 +75,15 @@ enum reply_kind {
 	R_DISCARD = 0, /* AUTH, CLIENT SETNAME, a transaction's parts */
 	R_PING,
 	R_INFO,
-	R_ASK /* SENTINEL is-master-down-by-addr */
+	R_ASK,	  /* SENTINEL is-master-down-by-addr */
+	R_PUBLISH /* a hello */
 };
+
+#define HELLO_CHANNEL "__sentinel__:hello"
+/* Hello messages received and not yet processed (they may change the
+ * instances, so they wait for the timer, outside any link's callback). */
+#define HELLO_QUEUE   32
+#define HELLO_MAX_LEN 512
 
 /* Replies a link may wait for: Redis stops sending periodic commands at
  * MAX_PENDING_COMMANDS; the rest is room for a transaction and a vote. */
@@ -108,6 +116,14 @@ struct sri {
 	rkv_buf in;
 	rkv_reply_parser rp;
 	int64_t cc_conn_time, last_reconn_time;
+	/* The pub/sub link (masters and replicas): hello messages. */
+	rkv_conn *pc;
+	rkv_buf pin;
+	rkv_reply_parser prp;
+	int pelem;
+	bool pmsg;
+	int64_t pc_conn_time, pc_last_activity;
+	int64_t last_pub_time, last_hello_time;
 	int64_t act_ping_time, last_ping_time, last_pong_time, last_avail_time;
 
 	int64_t last_master_down_reply_time;
@@ -149,13 +165,18 @@ struct rkv_sentinel {
 	sri *masters;
 	bool tilt;
 	int64_t tilt_start_time, previous_time;
+	char hello[HELLO_QUEUE][HELLO_MAX_LEN];
+	unsigned nhello;
 };
 
 static void link_connected(rkv_conn *c);
 static long long link_recv(rkv_conn *c, const char *data, size_t len);
 static void link_lost(rkv_conn *c);
+static long long plink_recv(rkv_conn *c, const char *data, size_t len);
+static void plink_lost(rkv_conn *c);
 
 static const rkv_link_ops link_ops = {link_connected, link_recv, link_lost};
+static const rkv_link_ops plink_ops = {link_connected, plink_recv, plink_lost};
 
 static const rkv_allocator *salloc(rkv_node *node)
 {
@@ -165,6 +186,11 @@ static const rkv_allocator *salloc(rkv_node *node)
 static int64_t now_ms(rkv_node *node)
 {
 	return node->tick_ms;
+}
+
+static bool parse_ll(const char *s, long long *v)
+{
+	return rkv_string2ll(s, strlen(s), v);
 }
 
 static bool host_eq(const char *a, const char *b)
@@ -291,7 +317,9 @@ static sri *instance_new(rkv_node *node, const char *name, int flags,
 	ri->flags = flags;
 	snprintf(ri->ip, sizeof(ri->ip), "%s", ip);
 	ri->port = port;
-	if (flags & SRI_MASTER)
+	/* Masters by their name, sentinels by their run ID (when known),
+	 * replicas by their address. */
+	if ((flags & (SRI_MASTER | SRI_SENTINEL)) && name)
 		snprintf(ri->name, sizeof(ri->name), "%s", name);
 	else
 		addr_name(ri->name, sizeof(ri->name), ip, port);
@@ -302,6 +330,8 @@ static sri *instance_new(rkv_node *node, const char *name, int flags,
 	ri->last_pong_time = now;
 	rkv_buf_init(&ri->in, salloc(node));
 	rkv_reply_parser_init(&ri->rp);
+	rkv_buf_init(&ri->pin, salloc(node));
+	rkv_reply_parser_init(&ri->prp);
 	ri->down_after_period =
 	    master ? master->down_after_period : DEFAULT_DOWN_AFTER;
 	ri->quorum = quorum;
@@ -336,6 +366,7 @@ static void instance_free(sri *ri)
 	list_free(&ri->slaves);
 	list_free(&ri->sentinels);
 	rkv_buf_free(&ri->in);
+	rkv_buf_free(&ri->pin);
 	rkv_free(salloc(node), ri->auth_pass);
 	rkv_free(salloc(node), ri->auth_user);
 	rkv_free(salloc(node), ri);
@@ -396,19 +427,42 @@ static void link_reset_reader(sri *ri)
 	rkv_reply_parser_init(&ri->rp);
 }
 
+static void conn_drop(rkv_conn *c)
+{
+	if (c) {
+		c->link = NULL;
+		c->link_data = NULL;
+		rkv_conn_kill(c);
+	}
+}
+
 /* Redis's instanceLinkCloseConnection() for the command link. */
-static void link_close(sri *ri)
+static void link_close_cc(sri *ri)
 {
 	rkv_conn *c = ri->cc;
 
 	ri->cc = NULL;
 	ri->disconnected = true;
 	link_reset_reader(ri);
-	if (c) {
-		c->link = NULL;
-		c->link_data = NULL;
-		rkv_conn_kill(c);
-	}
+	conn_drop(c);
+}
+
+/* ... and for the pub/sub link. */
+static void link_close_pc(sri *ri)
+{
+	rkv_conn *c = ri->pc;
+
+	ri->pc = NULL;
+	ri->disconnected = true;
+	ri->pin.len = ri->pin.start = 0;
+	rkv_reply_parser_init(&ri->prp);
+	conn_drop(c);
+}
+
+static void link_close(sri *ri)
+{
+	link_close_cc(ri);
+	link_close_pc(ri);
 }
 
 static void link_connected(rkv_conn *c)
@@ -430,11 +484,33 @@ static void link_lost(rkv_conn *c)
 	link_reset_reader(ri);
 }
 
-/* Hand the link's queued commands to the host, once it is connected. */
+static void plink_lost(rkv_conn *c)
+{
+	sri *ri = c->link_data;
+
+	if (!ri || ri->pc != c)
+		return;
+	c->link_data = NULL;
+	ri->pc = NULL;
+	ri->disconnected = true;
+	ri->pin.len = ri->pin.start = 0;
+	rkv_reply_parser_init(&ri->prp);
+}
+
+/* Hand the links' queued commands to the host, once connected. */
 static void link_flush(sri *ri)
 {
 	if (ri->cc && (ri->cc->flags & RKV_CONN_LINKUP) && ri->cc->obuf.len)
 		rkv_conn_flush(ri->cc);
+	if (ri->pc && (ri->pc->flags & RKV_CONN_LINKUP) && ri->pc->obuf.len)
+		rkv_conn_flush(ri->pc);
+}
+
+static void conn_cmd(rkv_conn *c, size_t argc, const char *const *argv)
+{
+	rkv_resp_add_array(&c->obuf, (long long)argc);
+	for (size_t i = 0; i < argc; i++)
+		rkv_resp_add_bulk(&c->obuf, argv[i], strlen(argv[i]));
 }
 
 /* Queue a command whose reply is of `kind`. */
@@ -442,9 +518,7 @@ static bool link_cmd(sri *ri, int kind, size_t argc, const char *const *argv)
 {
 	if (!ri->cc || ri->qlen >= REPLY_QUEUE)
 		return false;
-	rkv_resp_add_array(&ri->cc->obuf, (long long)argc);
-	for (size_t i = 0; i < argc; i++)
-		rkv_resp_add_bulk(&ri->cc->obuf, argv[i], strlen(argv[i]));
+	conn_cmd(ri->cc, argc, argv);
 	ri->q[(ri->qhead + ri->qlen) % REPLY_QUEUE] = (unsigned char)kind;
 	ri->qlen++;
 	ri->pending++;
@@ -469,12 +543,38 @@ static const sri *auth_source(const sri *ri)
 	return ri->flags & SRI_MASTER ? ri : ri->master;
 }
 
-/* Redis's sentinelReconnectInstance() for the command link. */
+/* AUTH (when configured) and CLIENT SETNAME on a new link. */
+static void link_greet(sri *ri, rkv_conn *c, const char *kind)
+{
+	const sri *m = auth_source(ri);
+	char name[64];
+	const char *setname[3] = {"CLIENT", "SETNAME", name};
+
+	if (!(ri->flags & SRI_SENTINEL) && m->auth_pass) {
+		const char *a3[3] = {"AUTH", m->auth_user, m->auth_pass};
+		const char *a2[2] = {"AUTH", m->auth_pass};
+
+		if (c == ri->cc)
+			link_cmd(ri, R_DISCARD, m->auth_user ? 3 : 2,
+				 m->auth_user ? a3 : a2);
+		else
+			conn_cmd(c, m->auth_user ? 3 : 2,
+				 m->auth_user ? a3 : a2);
+	}
+	snprintf(name, sizeof(name), "sentinel-%.8s-%s",
+		 ri->node->sentinel->myid, kind);
+	if (c == ri->cc)
+		link_cmd(ri, R_DISCARD, 3, setname);
+	else
+		conn_cmd(c, 3, setname);
+}
+
+/* Redis's sentinelReconnectInstance(): the command link, and for masters
+ * and replicas the pub/sub link subscribed to the hello channel. */
 static void link_reconnect(sri *ri)
 {
 	rkv_node *node = ri->node;
 	int64_t now = now_ms(node);
-	char name[64];
 	int rc;
 
 	if (!ri->disconnected || ri->port == 0)
@@ -482,41 +582,49 @@ static void link_reconnect(sri *ri)
 	if (ri->last_reconn_time && now - ri->last_reconn_time < PING_PERIOD)
 		return;
 	ri->last_reconn_time = now;
-	link_reset_reader(ri);
-	ri->cc = rkv_conn_new_outbound(node, &link_ops, ri->ip, ri->port, &rc);
 	if (!ri->cc) {
-		sentinel_event(node, RKV_LOG_DEBUG, "-cmd-link-reconnection",
-			       ri, "@ #%s",
-			       rc == RKV_ERR_STATE ? "no connect callback"
-						   : "Failed to establish "
-						     "connection");
-		return;
-	}
-	ri->cc->link_data = ri;
-	ri->cc_conn_time = now;
-	if (!(ri->flags & SRI_SENTINEL) && auth_source(ri)->auth_pass) {
-		const sri *m = auth_source(ri);
-
-		if (m->auth_user) {
-			const char *argv[3] = {"AUTH", m->auth_user,
-					       m->auth_pass};
-
-			link_cmd(ri, R_DISCARD, 3, argv);
+		link_reset_reader(ri);
+		ri->cc = rkv_conn_new_outbound(node, &link_ops, ri->ip,
+					       ri->port, &rc);
+		if (!ri->cc) {
+			sentinel_event(node, RKV_LOG_DEBUG,
+				       "-cmd-link-reconnection", ri, "@ #%s",
+				       rc == RKV_ERR_STATE
+					   ? "no connect callback"
+					   : "Failed to establish connection");
 		} else {
-			const char *argv[2] = {"AUTH", m->auth_pass};
-
-			link_cmd(ri, R_DISCARD, 2, argv);
+			ri->cc->link_data = ri;
+			ri->cc_conn_time = now;
+			link_greet(ri, ri->cc, "cmd");
+			/* A PING at once on a new link. */
+			send_ping(ri);
 		}
 	}
-	snprintf(name, sizeof(name), "sentinel-%.8s-cmd", node->sentinel->myid);
-	{
-		const char *argv[3] = {"CLIENT", "SETNAME", name};
+	if ((ri->flags & (SRI_MASTER | SRI_SLAVE)) && !ri->pc) {
+		ri->pin.len = ri->pin.start = 0;
+		rkv_reply_parser_init(&ri->prp);
+		ri->pc = rkv_conn_new_outbound(node, &plink_ops, ri->ip,
+					       ri->port, &rc);
+		if (!ri->pc) {
+			sentinel_event(node, RKV_LOG_DEBUG,
+				       "-pubsub-link-reconnection", ri, "@ #%s",
+				       rc == RKV_ERR_STATE
+					   ? "no connect callback"
+					   : "Failed to establish connection");
+		} else {
+			static const char *const subscribe[2] = {"SUBSCRIBE",
+								 HELLO_CHANNEL};
 
-		link_cmd(ri, R_DISCARD, 3, argv);
+			ri->pc->link_data = ri;
+			ri->pc_conn_time = ri->pc_last_activity = now;
+			link_greet(ri, ri->pc, "pubsub");
+			conn_cmd(ri->pc, 2, subscribe);
+		}
 	}
-	send_ping(ri);
-	/* hiredis queues until connected: the link counts as up now. */
-	ri->disconnected = false;
+	/* hiredis queues until connected: the link counts as up as soon as
+	 * both connections are asked for. */
+	if (ri->cc && ((ri->flags & SRI_SENTINEL) || ri->pc))
+		ri->disconnected = false;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -833,6 +941,8 @@ static void reply_token(sri *ri, const rkv_resp_token *t)
 			refresh_info(ri, t->str.ptr, t->str.len);
 		else if (ri->cur_kind == R_ASK && t->type != RKV_RESP_ARRAY)
 			ri->cur_kind = R_DISCARD;
+		else if (ri->cur_kind == R_PUBLISH && t->type != RKV_RESP_ERROR)
+			ri->last_pub_time = now_ms(ri->node);
 	} else if (t->depth == 1 && ri->cur_kind == R_ASK) {
 		if (ri->ask_elem == 0 && t->type == RKV_RESP_INTEGER)
 			ri->ask_down = t->n;
@@ -884,9 +994,114 @@ static long long link_recv(rkv_conn *c, const char *data, size_t len)
 	return (long long)len;
 }
 
+/* Queue a hello message for the timer (Redis's
+ * sentinelProcessHelloMessage() runs from there). Our own are ignored. */
+static void hello_queue(rkv_node *node, const char *msg, size_t len)
+{
+	struct rkv_sentinel *s = node->sentinel;
+
+	if (len >= HELLO_MAX_LEN || s->nhello >= HELLO_QUEUE)
+		return;
+	if (len >= 40 && memmem(msg, len, s->myid, 40))
+		return;
+	memcpy(s->hello[s->nhello], msg, len);
+	s->hello[s->nhello][len] = '\0';
+	s->nhello++;
+}
+
+/* The pub/sub link: ["message", "__sentinel__:hello", <hello>]. */
+static long long plink_recv(rkv_conn *c, const char *data, size_t len)
+{
+	sri *ri = c->link_data;
+	size_t off = 0;
+
+	if (!ri || ri->pc != c)
+		return -1;
+	ri->pc_last_activity = now_ms(ri->node);
+	rkv_buf_append(&ri->pin, data, len);
+	if (ri->pin.oom)
+		return -1;
+	for (;;) {
+		rkv_resp_token t;
+		size_t used;
+		int r = rkv_reply_next(&ri->prp, rkv_buf_head(&ri->pin) + off,
+				       ri->pin.len - off, &used, &t);
+
+		if (r == RKV_RESP_AGAIN)
+			break;
+		if (r < 0)
+			return -1;
+		if (t.depth == 0) {
+			ri->pelem = 0;
+			ri->pmsg = false;
+		} else if (t.depth == 1) {
+			if (ri->pelem == 0)
+				ri->pmsg = t.type == RKV_RESP_BULK &&
+					   t.str.len == 7 &&
+					   memcmp(t.str.ptr, "message", 7) == 0;
+			else if (ri->pelem == 2 && ri->pmsg &&
+				 t.type == RKV_RESP_BULK)
+				hello_queue(ri->node, t.str.ptr, t.str.len);
+			ri->pelem++;
+		}
+		off += used;
+	}
+	rkv_buf_consume(&ri->pin, off);
+	return (long long)len;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Periodic commands, SDOWN, ODOWN                                        */
 /* ---------------------------------------------------------------------- */
+
+/* Redis's sentinelGetCurrentMasterAddress(): once the promoted replica
+ * is being announced (reconfiguring the others), it is the master. */
+static const sri *current_master_addr(const sri *m)
+{
+	if ((m->flags & SRI_FAILOVER_IN_PROGRESS) && m->promoted_slave &&
+	    m->failover_state >= FO_RECONF_SLAVES)
+		return m->promoted_slave;
+	return m;
+}
+
+/* Redis's sentinelSendHello(): who we are and what we think of the
+ * master, PUBLISHed on the hello channel of every instance (and to the
+ * other sentinels directly). Our address is the link's local one (or
+ * announce-ip). */
+static void send_hello(sri *ri)
+{
+	rkv_node *node = ri->node;
+	struct rkv_sentinel *s = node->sentinel;
+	const sri *m = ri->flags & SRI_MASTER ? ri : ri->master;
+	const sri *a = current_master_addr(m);
+	char ip[IP_MAX_LEN], payload[HELLO_MAX_LEN], portstr[16];
+	const char *argv[3] = {"PUBLISH", HELLO_CHANNEL, payload};
+	const char *la, *colon;
+	size_t n;
+
+	if (ri->disconnected || !ri->cc || !(ri->cc->flags & RKV_CONN_LINKUP))
+		return;
+	la = ri->cc->laddr;
+	if (la[0] == '[') {
+		la++;
+		colon = strchr(la, ']');
+	} else {
+		colon = strrchr(la, ':');
+	}
+	if (!colon || colon == la)
+		return; /* the host did not tell the local address */
+	n = (size_t)(colon - la);
+	if (n >= sizeof(ip))
+		return;
+	memcpy(ip, la, n);
+	ip[n] = '\0';
+	if (rkv_node_config_get(node, "port", portstr, sizeof(portstr)) < 0)
+		snprintf(portstr, sizeof(portstr), "26379");
+	snprintf(payload, sizeof(payload), "%s,%s,%s,%llu,%s,%s,%d,%llu", ip,
+		 portstr, s->myid, s->current_epoch, m->name, a->ip, a->port,
+		 m->config_epoch);
+	link_cmd(ri, R_PUBLISH, 3, argv);
+}
 
 /* Redis's sentinelSendPeriodicCommands(). */
 static void periodic_commands(sri *ri)
@@ -916,6 +1131,8 @@ static void periodic_commands(sri *ri)
 	if (now - ri->last_pong_time > ping_period &&
 	    now - ri->last_ping_time > ping_period / 2)
 		send_ping(ri);
+	if (now - ri->last_pub_time > PUBLISH_PERIOD)
+		send_hello(ri);
 }
 
 /* Redis's sentinelCheckSubjectivelyDown(). */
@@ -933,7 +1150,11 @@ static void check_sdown(sri *ri)
 	    ri->act_ping_time != 0 &&
 	    now - ri->act_ping_time > ri->down_after_period / 2 &&
 	    now - ri->last_pong_time > ri->down_after_period / 2)
-		link_close(ri);
+		link_close_cc(ri);
+	/* A pub/sub link that hears no hello (ours included) is stale. */
+	if (ri->pc && now - ri->pc_conn_time > MIN_LINK_RECONNECT_PERIOD &&
+	    now - ri->pc_last_activity > PUBLISH_PERIOD * 3)
+		link_close_pc(ri);
 	if (elapsed > ri->down_after_period ||
 	    ((ri->flags & SRI_MASTER) && ri->role_reported == SRI_SLAVE &&
 	     now - ri->role_reported_time >
@@ -1539,6 +1760,116 @@ static void switch_to_promoted(sri *m)
 	reset_master_and_change_address(m, ip, port);
 }
 
+/* The sentinel of master m at ip:port with run ID runid (either may be
+ * NULL: any). */
+static sri *find_sentinel(sri *m, const char *ip, int port, const char *runid)
+{
+	for (sri *r = m->sentinels; r; r = r->next) {
+		if (runid && strcmp(r->runid, runid) != 0)
+			continue;
+		if (ip && (r->port != port || !host_eq(r->ip, ip)))
+			continue;
+		return r;
+	}
+	return NULL;
+}
+
+/* Redis's sentinelProcessHelloMessage(): "ip,port,runid,current_epoch,
+ * master_name,master_ip,master_port,master_config_epoch". A new sentinel
+ * is added (+sentinel); a newer configuration of the master is adopted
+ * (+config-update-from, +switch-master). */
+static void process_hello(rkv_node *node, char *hello)
+{
+	struct rkv_sentinel *s = node->sentinel;
+	char *tok[8], *p = hello;
+	long long port, mport;
+	unsigned long long epoch, config_epoch;
+	sri *m, *si;
+	int n = 0, removed = 0;
+
+	while (n < 8) {
+		tok[n++] = p;
+		p = strchr(p, ',');
+		if (!p)
+			break;
+		*p++ = '\0';
+	}
+	if (n != 8 || p)
+		return;
+	m = master_by_name(s, tok[4], strlen(tok[4]));
+	if (!m || strlen(tok[2]) != 40 || !parse_ll(tok[1], &port) ||
+	    !parse_ll(tok[6], &mport) || port <= 0 || port > 65535 ||
+	    mport <= 0 || mport > 65535 || strlen(tok[0]) >= IP_MAX_LEN ||
+	    strlen(tok[5]) >= IP_MAX_LEN)
+		return;
+	epoch = strtoull(tok[3], NULL, 10);
+	config_epoch = strtoull(tok[7], NULL, 10);
+	si = find_sentinel(m, tok[0], (int)port, tok[2]);
+	if (!si) {
+		/* The same run ID at another address: it moved. */
+		sri **pp = &m->sentinels;
+
+		while (*pp) {
+			if (strcmp((*pp)->runid, tok[2]) == 0) {
+				sri *dead = *pp;
+
+				*pp = dead->next;
+				instance_free(dead);
+				removed++;
+			} else {
+				pp = &(*pp)->next;
+			}
+		}
+		if (removed) {
+			sentinel_event(
+			    node, RKV_LOG_NOTICE, "+sentinel-address-switch", m,
+			    "@ ip %s port %lld for %s", tok[0], port, tok[2]);
+		} else {
+			sri *other = find_sentinel(m, tok[0], (int)port, NULL);
+
+			if (other) {
+				sentinel_event(node, RKV_LOG_NOTICE,
+					       "+sentinel-invalid-addr", other,
+					       "@");
+				link_close(other);
+				other->port = 0; /* invalid until a hello */
+			}
+		}
+		si = instance_new(node, tok[2], SRI_SENTINEL, tok[0], (int)port,
+				  m->quorum, m);
+		if (si) {
+			memcpy(si->runid, tok[2], 41);
+			list_append(&m->sentinels, si);
+			if (!removed)
+				sentinel_event(node, RKV_LOG_NOTICE,
+					       "+sentinel", si, "@");
+			flush_config(node);
+		}
+	}
+	if (epoch > s->current_epoch) {
+		s->current_epoch = epoch;
+		flush_config(node);
+		sentinel_event(node, RKV_LOG_WARNING, "+new-epoch", m, "%llu",
+			       s->current_epoch);
+	}
+	if (si && m->config_epoch < config_epoch) {
+		m->config_epoch = config_epoch;
+		if (mport != m->port || !host_eq(m->ip, tok[5])) {
+			char ip[IP_MAX_LEN];
+
+			snprintf(ip, sizeof(ip), "%s", tok[5]);
+			sentinel_event(node, RKV_LOG_WARNING,
+				       "+config-update-from", si, "@");
+			sentinel_event(node, RKV_LOG_WARNING, "+switch-master",
+				       m, "%s %s %d %s %lld", m->name, m->ip,
+				       m->port, ip, mport);
+			reset_master_and_change_address(m, ip, (int)mport);
+		}
+	}
+	if (si)
+		si->last_hello_time = now_ms(node);
+}
+
 /* ---------------------------------------------------------------------- */
 /* The timer                                                              */
 /* ---------------------------------------------------------------------- */
@@ -1625,6 +1956,9 @@ void rkv_sentinel_cron(rkv_node *node)
 	if (!s->started)
 		sentinel_start(node);
 	check_tilt(node);
+	for (unsigned i = 0; i < s->nhello; i++)
+		process_hello(node, s->hello[i]);
+	s->nhello = 0;
 	for (sri *m = s->masters; m; m = m->next) {
 		sri *switch_to = NULL;
 
@@ -1666,11 +2000,6 @@ void rkv_sentinel_free(rkv_node *node)
 	list_free(&s->masters);
 	rkv_free(salloc(node), s);
 	node->sentinel = NULL;
-}
-
-static bool parse_ll(const char *s, long long *v)
-{
-	return rkv_string2ll(s, strlen(s), v);
 }
 
 static sri *add_master(rkv_node *node, const char *name, const char *ip,
@@ -1844,8 +2173,9 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 			goto bad;
 		if (list_find_addr(m->sentinels, argv[2], (int)port))
 			return 0;
-		r = instance_new(node, NULL, SRI_SENTINEL, argv[2], (int)port,
-				 m->quorum, m);
+		r = instance_new(
+		    node, argc == 5 && strlen(argv[4]) == 40 ? argv[4] : NULL,
+		    SRI_SENTINEL, argv[2], (int)port, m->quorum, m);
 		if (!r)
 			goto bad;
 		if (argc == 5 && strlen(argv[4]) == 40)
@@ -2032,9 +2362,10 @@ bool rkv_sentinel_publish(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	(void)argc;
 	if (!c->node->sentinel)
 		return false;
-	if (rkv_caseeq(argv[1].ptr, argv[1].len, "__sentinel__:hello")) {
-		/* Hello messages would make us learn of other sentinels: not
-		 * implemented yet (docs/sentinel.md); accepted and dropped. */
+	if (argv[1].len == strlen(HELLO_CHANNEL) &&
+	    memcmp(argv[1].ptr, HELLO_CHANNEL, argv[1].len) == 0) {
+		/* Another sentinel's hello, sent to us directly. */
+		hello_queue(c->node, argv[2].ptr, argv[2].len);
 		rkv_resp_add_integer(&c->obuf, 1);
 		return true;
 	}
@@ -2171,7 +2502,8 @@ static void reply_instance(rkv_conn *c, const sri *ri)
 			FL("replica-announced", ri->replica_announced);
 		}
 		if (ri->flags & SRI_SENTINEL) {
-			FL("last-hello-message", 0);
+			FL("last-hello-message",
+			   ri->last_hello_time ? now - ri->last_hello_time : 0);
 			F("voted-leader", ri->leader[0] ? ri->leader : "?");
 			FL("voted-leader-epoch", (long long)ri->leader_epoch);
 		}
@@ -2428,11 +2760,7 @@ void rkv_cmd_sentinel(rkv_conn *c, size_t argc, const rkv_slice *argv)
 			rkv_resp_add_null_array(&c->obuf, c->proto);
 			return;
 		}
-		a = (m->flags & SRI_FAILOVER_IN_PROGRESS) &&
-			    m->failover_state >= FO_RECONF_SLAVES &&
-			    m->promoted_slave
-			? m->promoted_slave
-			: m;
+		a = current_master_addr(m);
 		snprintf(port, sizeof(port), "%d", a->port);
 		rkv_resp_add_array(&c->obuf, 2);
 		rkv_resp_add_bulk(&c->obuf, a->ip, strlen(a->ip));

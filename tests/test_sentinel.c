@@ -153,6 +153,7 @@ static int on_connect(rkv_node *node, rkv_conn *conn, const char *host,
 	ck_assert_int_eq(rkv_conn_new(to->node, &p->conn[1], &p->ends[1]), 0);
 	snprintf(addr, sizeof(addr), "127.0.0.1:%d", net.next_port++);
 	rkv_conn_set_addr(p->conn[1], addr);
+	rkv_conn_set_laddr(conn, addr); /* the connecting side's address */
 	push(ACT_CONNECTED, p, 0, NULL, 0);
 	return 0;
 }
@@ -594,8 +595,13 @@ START_TEST(test_old_master_converted)
 	ck_assert_msg(has_event("+convert-to-slave slave 127.0.0.1:63791 "
 				"127.0.0.1 63791 @ mymaster 127.0.0.1 63792"),
 		      "%s", s->log);
-	advance(2000);
+	/* It wrote the sentinel's hellos while it was a master: ahead of
+	 * the new master's history, it needs a full sync (the new master
+	 * waits repl-diskless-sync-delay, 5 s, before it starts). */
+	for (k = 0; k < 200 && !link_up(old); k++)
+		advance(100);
 	ck_assert(link_up(old));
+	advance(1000);
 	ck_assert_int_eq(old->node->repl.offset, r1->node->repl.offset);
 }
 END_TEST
@@ -653,8 +659,10 @@ static int count_events(const char *prefix)
 	return n;
 }
 
-/* Two sentinels, quorum 2: ODOWN needs the other's is-master-down-by-addr
- * answer, and exactly one of them is elected and fails over. */
+/* Two sentinels, quorum 2: they find each other through hello messages
+ * on the instances' __sentinel__:hello channel; ODOWN needs the other's
+ * is-master-down-by-addr answer; exactly one is elected and fails over,
+ * and the other adopts the new master from the leader's hellos. */
 START_TEST(test_two_sentinels)
 {
 	peer *s1, *s2;
@@ -687,11 +695,17 @@ START_TEST(test_two_sentinels)
 		      NULL);
 	sentinel_conf(s1, "failover-timeout", "mymaster", "5000", NULL, NULL);
 	sentinel_conf(s2, "failover-timeout", "mymaster", "5000", NULL, NULL);
-	sentinel_conf(s1, "known-sentinel", "mymaster", "127.0.0.1", "26380",
-		      id2);
-	sentinel_conf(s2, "known-sentinel", "mymaster", "127.0.0.1", "26379",
-		      id1);
-	advance(3000);
+	advance(5000);
+	snprintf(vote, sizeof(vote),
+		 "+sentinel sentinel %s 127.0.0.1 26380 @ mymaster 127.0.0.1 "
+		 "63791",
+		 id2);
+	ck_assert_msg(has_event(vote), "%s", s1->log);
+	snprintf(vote, sizeof(vote),
+		 "+sentinel sentinel %s 127.0.0.1 26379 @ mymaster 127.0.0.1 "
+		 "63791",
+		 id1);
+	ck_assert_msg(has_event(vote), "%s", s2->log);
 	r = cmd(s1, "SENTINEL", "CKQUORUM", "mymaster", NULL);
 	ck_assert_str_eq(r->str, "OK 2 usable Sentinels. Quorum and failover "
 				 "authorization can be reached");
@@ -701,10 +715,13 @@ START_TEST(test_two_sentinels)
 	advance(7000);
 	ck_assert_int_eq(count_events("+sdown master mymaster"), 1);
 	ck_assert_int_eq(count_events("+odown"), 0);
-	for (k = 0; k < 900 && count_events("+switch-master") == 0; k++)
+	for (k = 0; k < 900 && count_events("+switch-master") < 2; k++)
 		advance(100);
-	ck_assert_msg(count_events("+switch-master") == 1, "%s\n---\n%s",
-		      s1->log, s2->log);
+	/* The leader's switch, then the other's from its hello. */
+	ck_assert_msg(count_events("+switch-master mymaster 127.0.0.1 63791 "
+				   "127.0.0.1 63792") == 2,
+		      "%s\n---\n%s", s1->log, s2->log);
+	ck_assert_int_eq(count_events("+config-update-from sentinel "), 1);
 	ck_assert(strstr(s1->log, "+odown master mymaster 127.0.0.1 63791 "
 				  "#quorum 2/2\n"));
 	/* One leader, with the other's vote in its epoch. */
