@@ -6,7 +6,11 @@ the promoted replica must serve the other one with a partial resync, and no
 key may be lost. Also: rkv-sentinel as the program name, and sentinel mode
 without a config file.
 
-usage: python3 test_sentinel.py <rkv-server>
+An rkv sentinel and a real redis-sentinel (when its path is given) monitor
+one master with quorum 2: they find each other by hello messages and fail
+over together.
+
+usage: python3 test_sentinel.py <rkv-server> [<redis-sentinel>]
 """
 import os
 import re
@@ -22,6 +26,7 @@ import rkvtest  # noqa: E402
 from rkvtest import check, expect  # noqa: E402
 
 RKV = sys.argv[1]
+REDIS_SENTINEL = sys.argv[2] if len(sys.argv) > 2 else None
 DEADLINE = 60.0
 
 
@@ -79,8 +84,8 @@ class Node:
             for line in lines:
                 f.write(line.replace("$PORT", str(self.port)) + "\n")
         self.proc = subprocess.Popen((argv or [RKV]) + [self.conf] +
-                                     (["--sentinel"] if name == "sentinel"
-                                      else []),
+                                     (["--sentinel"] if
+                                      name.startswith("sentinel") else []),
                                      stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
@@ -274,10 +279,58 @@ def program_name(tmp):
             s.stop()
 
 
+def with_redis_sentinel(tmp):
+    if not REDIS_SENTINEL:
+        print("SKIP interop with redis-sentinel: its path was not given "
+              "(redis-sentinel not found)")
+        return
+    m = Node(tmp, "im", ["save \"\"", "repl-diskless-sync-delay 0"])
+    r = Node(tmp, "ir", ["save \"\"", f"replicaof 127.0.0.1 {m.port}"])
+    conf = [f"sentinel monitor mymaster 127.0.0.1 {m.port} 2",
+            "sentinel down-after-milliseconds mymaster 3000",
+            "sentinel failover-timeout mymaster 10000"]
+    real = Node(tmp, "real-sentinel", conf, argv=[REDIS_SENTINEL])
+    ours = Node(tmp, "sentinel-rkv", conf)
+    nodes = (m, r, real, ours)
+    try:
+        def together():
+            call(m.port, "SET", "k", "v")
+            wait_for("replica synced", lambda: synced(m, r))
+            for a, b in ((real, ours), (ours, real)):
+                wait_for(f"{a.logpath} knows {b.port}", lambda: any(
+                    str(b.port) in (x or []) for x in
+                    call(a.port, "SENTINEL", "SENTINELS", "mymaster")))
+            m.proc.send_signal(signal.SIGKILL)
+            m.proc.wait()
+            want = ["127.0.0.1", str(r.port)]
+            for s in (real, ours):
+                wait_for(f"{s.logpath} switched", lambda: call(
+                    s.port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME",
+                    "mymaster") == want)
+            expect(info(r.port, "replication")["role"] == "master", "")
+            leaders = [s for s in (real, ours)
+                       if "+elected-leader master mymaster" in s.log()]
+            expect(len(leaders) == 1, [s.log() for s in (real, ours)])
+            follower = ours if leaders[0] is real else real
+            expect("+config-update-from sentinel" in follower.log(),
+                   follower.log())
+            expect(f"+odown master mymaster 127.0.0.1 {m.port} #quorum 2/2"
+                   in leaders[0].log(), leaders[0].log())
+        check("an rkv sentinel and redis-sentinel fail over together",
+              together)
+    finally:
+        for n in nodes:
+            n.stop()
+        if rkvtest.failed:
+            for n in nodes:
+                print(f"--- {n.logpath}\n{n.log()[-4000:]}")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         seed_failover(tmp)
         program_name(tmp)
+        with_redis_sentinel(tmp)
     return rkvtest.summary()
 
 
