@@ -2951,24 +2951,44 @@ static void add_command_docs(rkv_conn *c, const rkv_command *cmd)
 	rkv_resp_add_map(&c->obuf, c->proto, 0);
 }
 
+/* The commands that exist for this node: sentinel mode has its own set
+ * (Redis builds its table by mode). */
+static const rkv_command *visible(rkv_conn *c, const rkv_command *cmd)
+{
+	return cmd && !rkv_sentinel_hides(c->node, cmd) ? cmd : NULL;
+}
+
+static const rkv_command *lookup_visible(rkv_conn *c, const rkv_slice *a)
+{
+	return visible(c, rkv_command_lookup(a->ptr, a->len));
+}
+
+static size_t count_visible(rkv_conn *c)
+{
+	size_t n, v = 0;
+	const rkv_command *t = rkv_command_table(&n);
+
+	for (size_t i = 0; i < n; i++)
+		v += visible(c, &t[i]) != NULL;
+	return v;
+}
+
 static void command_all(rkv_conn *c)
 {
 	size_t n;
 	const rkv_command *t = rkv_command_table(&n);
 
-	rkv_resp_add_array(&c->obuf, (long long)n);
+	rkv_resp_add_array(&c->obuf, (long long)count_visible(c));
 	for (size_t i = 0; i < n; i++)
-		add_command_info(c, &t[i]);
+		if (visible(c, &t[i]))
+			add_command_info(c, &t[i]);
 }
 
 static void command_count(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	size_t n;
-
 	(void)argc;
 	(void)argv;
-	rkv_command_table(&n);
-	rkv_resp_add_integer(&c->obuf, (long long)n);
+	rkv_resp_add_integer(&c->obuf, (long long)count_visible(c));
 }
 
 /* Does cmd (with its acl words) belong to category cat (no '@')? */
@@ -3018,6 +3038,8 @@ static void command_list(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		const cmd_meta *m = meta_or_default(&t[i], &tmp);
 		const char *nm = t[i].name;
 
+		if (!visible(c, &t[i]))
+			continue;
 		if (mode == 0 ||
 		    (mode == 1 && rkv_glob_match(arg->ptr, arg->len, nm,
 						 strlen(nm), true)) ||
@@ -3064,8 +3086,7 @@ static void command_info(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	rkv_resp_add_array(&c->obuf, (long long)argc - 2);
 	for (size_t i = 2; i < argc; i++) {
-		const rkv_command *cmd =
-		    rkv_command_lookup(argv[i].ptr, argv[i].len);
+		const rkv_command *cmd = lookup_visible(c, &argv[i]);
 
 		if (cmd)
 			add_command_info(c, cmd);
@@ -3080,17 +3101,18 @@ static void command_docs(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	const rkv_command *t = rkv_command_table(&n);
 
 	if (argc == 2) {
-		rkv_resp_add_map(&c->obuf, c->proto, (long long)n);
+		rkv_resp_add_map(&c->obuf, c->proto,
+				 (long long)count_visible(c));
 		for (size_t i = 0; i < n; i++)
-			add_command_docs(c, &t[i]);
+			if (visible(c, &t[i]))
+				add_command_docs(c, &t[i]);
 		return;
 	}
 	for (size_t i = 2; i < argc; i++)
-		found += rkv_command_lookup(argv[i].ptr, argv[i].len) != NULL;
+		found += lookup_visible(c, &argv[i]) != NULL;
 	rkv_resp_add_map(&c->obuf, c->proto, (long long)found);
 	for (size_t i = 2; i < argc; i++) {
-		const rkv_command *cmd =
-		    rkv_command_lookup(argv[i].ptr, argv[i].len);
+		const rkv_command *cmd = lookup_visible(c, &argv[i]);
 
 		if (cmd)
 			add_command_docs(c, cmd);
@@ -3099,7 +3121,7 @@ static void command_docs(rkv_conn *c, size_t argc, const rkv_slice *argv)
 
 static void command_getkeys(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	const rkv_command *cmd = rkv_command_lookup(argv[2].ptr, argv[2].len);
+	const rkv_command *cmd = lookup_visible(c, &argv[2]);
 	size_t targc = argc - 2;
 	long long first, last, n = 0;
 

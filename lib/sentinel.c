@@ -2290,7 +2290,7 @@ static const char *const sentinel_commands[] = {
 bool rkv_sentinel_hides(const rkv_node *node, const rkv_command *cmd)
 {
 	if (!node->sentinel)
-		return strcmp(cmd->name, "sentinel") == 0;
+		return cmd->proc == rkv_cmd_sentinel;
 	for (size_t i = 0;
 	     i < sizeof(sentinel_commands) / sizeof(*sentinel_commands); i++)
 		if (strcmp(cmd->name, sentinel_commands[i]) == 0)

@@ -767,6 +767,14 @@ START_TEST(test_sentinel_commands)
 	ck_assert_int_eq(r->type, RKV_REPLY_ERROR);
 	ck_assert(strstr(r->str, "unknown command 'SENTINEL'"));
 	rkv_reply_free(m->node, r);
+	r = cmd(m, "COMMAND", "INFO", "sentinel", NULL);
+	ck_assert_int_eq(r->elements[0]->type, RKV_REPLY_NIL);
+	rkv_reply_free(m->node, r);
+	/* A sentinel has only its own commands. */
+	r = cmd(s, "COMMAND", "INFO", "get", "sentinel");
+	ck_assert_int_eq(r->elements[0]->type, RKV_REPLY_NIL);
+	ck_assert_int_eq(r->elements[1]->type, RKV_REPLY_ARRAY);
+	rkv_reply_free(s->node, r);
 
 	r = cmd(s, "PING", NULL, NULL, NULL);
 	ck_assert_str_eq(r->str, "PONG");
