@@ -2568,7 +2568,9 @@ static void cmd_is_master_down(rkv_conn *c, const rkv_slice *argv)
 	rkv_resp_add_integer(&c->obuf, down ? 1 : 0);
 	rkv_resp_add_bulk(&c->obuf, leader ? leader : "*",
 			  strlen(leader ? leader : "*"));
-	rkv_resp_add_integer(&c->obuf, leader ? (long long)leader_epoch : 0LL);
+	/* The epoch of the vote we hold, even when it is not for anyone
+	 * (a vote restored from the configuration), as Redis replies. */
+	rkv_resp_add_integer(&c->obuf, (long long)leader_epoch);
 }
 
 static void cmd_ckquorum(rkv_conn *c, sri *m)

@@ -25,6 +25,8 @@ typedef struct peer {
 	rkv_node *node;
 	int port;
 	bool alive;
+	char conf[1 << 14]; /* the sentinel's config file (CONFIG REWRITE) */
+	int rewrites;
 	char log[1 << 16];
 	size_t loglen;
 } peer;
@@ -239,6 +241,49 @@ static int64_t on_clock(rkv_node *node, void *ud)
 	return net.wall_us;
 }
 
+/* The host's side of CONFIG REWRITE: the "file" is p->conf. */
+static int on_rewrite(rkv_node *node, char *err, size_t errlen, void *ud)
+{
+	peer *p = ud;
+	char *text = NULL;
+	size_t len = 0;
+
+	(void)err;
+	(void)errlen;
+	ck_assert_int_eq(rkv_node_config_rewrite(node, p->conf, strlen(p->conf),
+						 &text, &len),
+			 0);
+	ck_assert_uint_lt(len, sizeof(p->conf));
+	memcpy(p->conf, text, len + 1);
+	rkv_node_config_free_text(node, text);
+	p->rewrites++;
+	return 0;
+}
+
+/* Apply a config text's lines to a node, as a host loading its file. */
+static void load_conf(peer *p, const char *text)
+{
+	const char *line = text;
+
+	while (*line) {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		char **argv;
+		size_t argc;
+		char err[256];
+
+		ck_assert_int_eq(rkv_config_split(line, n, &argv, &argc), 0);
+		if (argc && argv[0][0] != '#')
+			ck_assert_msg(rkv_node_config_set(
+					  p->node, argv[0],
+					  (const char *const *)argv + 1,
+					  argc - 1, err, sizeof(err)) >= 0,
+				      "%.*s: %s", (int)n, line, err);
+		rkv_config_split_free(argv, argc);
+		line += n + (nl ? 1 : 0);
+	}
+}
+
 static peer *add_peer(int port, bool sentinel, uint64_t seed)
 {
 	peer *p = &net.peers[net.npeers++];
@@ -255,6 +300,8 @@ static peer *add_peer(int port, bool sentinel, uint64_t seed)
 	rkv_callbacks_set_log(cbs, on_log);
 	rkv_callbacks_set_event(cbs, on_event);
 	rkv_callbacks_set_clock(cbs, on_clock);
+	if (sentinel)
+		rkv_callbacks_set_config_rewrite(cbs, on_rewrite);
 	ck_assert_int_eq(rkv_options_new(&opts), 0);
 	rkv_options_set_seed(opts, seed);
 	ck_assert_int_eq(rkv_options_set_sentinel(opts, sentinel), 0);
@@ -740,6 +787,130 @@ START_TEST(test_two_sentinels)
 }
 END_TEST
 
+/* RELIABILITY 28: a sentinel restarted after voting still has its vote
+ * for that epoch (saved before the reply). */
+START_TEST(test_vote_survives_restart)
+{
+	const char *ask[6] = {"SENTINEL",  "IS-MASTER-DOWN-BY-ADDR",
+			      "127.0.0.1", "63791",
+			      "7",	   NULL};
+	char *resp, saved[1 << 14];
+	size_t len;
+	peer *again;
+
+	seed_topology(false);
+	advance(1000);
+	ask[5] = "aaaa";
+	ck_assert_int_eq(
+	    rkv_node_command_resp(s->node, 0, 6, ask, NULL, &resp, &len), 0);
+	resp_is(s, resp, len, "*3\r\n:0\r\n$4\r\naaaa\r\n:7\r\n");
+	ck_assert(strstr(s->conf, "sentinel leader-epoch mymaster 7\n"));
+	ck_assert(strstr(s->conf, "sentinel current-epoch 7\n"));
+	/* The process dies; a new one loads the file. */
+	snprintf(saved, sizeof(saved), "%s", s->conf);
+	kill_peer(s);
+	again = add_peer(26380, true, 99);
+	load_conf(again, saved);
+	advance(1000);
+	ask[5] = "bbbb";
+	ck_assert_int_eq(
+	    rkv_node_command_resp(again->node, 0, 6, ask, NULL, &resp, &len),
+	    0);
+	resp_is(again, resp, len, "*3\r\n:0\r\n$1\r\n*\r\n:7\r\n");
+	/* A later epoch gets a vote. */
+	ask[4] = "8";
+	ck_assert_int_eq(
+	    rkv_node_command_resp(again->node, 0, 6, ask, NULL, &resp, &len),
+	    0);
+	resp_is(again, resp, len, "*3\r\n:0\r\n$4\r\nbbbb\r\n:8\r\n");
+	/* The ID survived too. */
+	{
+		rkv_reply *r1r = cmd(again, "SENTINEL", "MYID", NULL, NULL);
+
+		ck_assert(strstr(saved, r1r->str));
+		rkv_reply_free(again->node, r1r);
+	}
+}
+END_TEST
+
+/* RELIABILITY 32: a clock jump (or a stalled process) makes the sentinel
+ * act on nothing for 30 s. */
+START_TEST(test_tilt)
+{
+	seed_topology(true);
+	advance(3000);
+	kill_peer(m);
+	/* The process stalls 5 s: ticks resume after a jump. */
+	net.mono_ms += 5000;
+	net.wall_us += 5000000;
+	advance(100);
+	ck_assert(has_event("+tilt #tilt mode entered"));
+	advance(20000);
+	/* Down for 25 s (> 10 s down-after), but in TILT: no SDOWN. */
+	ck_assert(!has_event("+sdown master mymaster 127.0.0.1 63791"));
+	{
+		rkv_reply *r = cmd(s, "INFO", "sentinel", NULL, NULL);
+
+		ck_assert(strstr(r->str, "sentinel_tilt:1\r\n"));
+		rkv_reply_free(s->node, r);
+	}
+	advance(11000);
+	ck_assert(has_event("-tilt #tilt mode exited"));
+	ck_assert(has_event("+sdown master mymaster 127.0.0.1 63791"));
+}
+END_TEST
+
+/* RELIABILITY 27: below quorum, no failover. Two sentinels with quorum 2,
+ * one of them dead: the master is SDOWN but never ODOWN. */
+START_TEST(test_below_quorum)
+{
+	peer *s2;
+
+	seed_topology(true);
+	s2 = add_peer(26380, true, 43);
+	{
+		const char *mon[5] = {"monitor", "mymaster", "127.0.0.1",
+				      "63791", "2"};
+		char err[128];
+
+		ck_assert_int_eq(rkv_node_config_set(s2->node, "sentinel", mon,
+						     5, err, sizeof(err)),
+				 0);
+	}
+	{
+		const char *set[5] = {"SENTINEL", "SET", "mymaster", "quorum",
+				      "2"};
+		rkv_reply *r = NULL;
+
+		ck_assert_int_eq(rkv_node_command(s->node, 0, 5, set, NULL, &r),
+				 0);
+		ck_assert_int_eq(r->type, RKV_REPLY_STATUS);
+		rkv_reply_free(s->node, r);
+	}
+	advance(5000);
+	ck_assert_int_eq(count_events("+sentinel sentinel "), 2);
+	kill_peer(s2);
+	kill_peer(m);
+	advance(30000);
+	ck_assert(has_event("+sdown master mymaster 127.0.0.1 63791"));
+	ck_assert_int_eq(count_events("+odown"), 0);
+	ck_assert_int_eq(count_events("+try-failover"), 0);
+	{
+		rkv_reply *r = cmd(s, "SENTINEL", "CKQUORUM", "mymaster", NULL);
+
+		ck_assert_int_eq(r->type, RKV_REPLY_ERROR);
+		ck_assert_str_eq(r->str,
+				 "NOQUORUM 1 usable Sentinels. Not enough "
+				 "available Sentinels to reach the specified "
+				 "quorum for this master. Not enough available "
+				 "Sentinels to reach the majority and "
+				 "authorize a failover");
+		rkv_reply_free(s->node, r);
+	}
+	ck_assert_int_eq(rkv_node_is_replica(r1->node), 1);
+}
+END_TEST
+
 START_TEST(test_sentinel_commands)
 {
 	rkv_reply *r;
@@ -909,6 +1080,9 @@ static Suite *sentinel_suite(void)
 	tcase_add_test(tc, test_no_good_slave);
 	tcase_add_test(tc, test_two_sentinels);
 	tcase_add_test(tc, test_sentinel_commands);
+	tcase_add_test(tc, test_vote_survives_restart);
+	tcase_add_test(tc, test_tilt);
+	tcase_add_test(tc, test_below_quorum);
 	tcase_add_test(tc, test_config_rewrite);
 	suite_add_tcase(su, tc);
 	return su;
