@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README's demo command: installs what is missing, builds rkv, runs the
 # in-process demo host (examples/demo.c), then starts rkv-server on a free
-# loopback port and talks to it with redis-cli. The server is stopped by PID
+# loopback port and talks to it with redis-cli, then runs a master and two
+# replicas, kills the master and fails over by hand (REPLICAOF NO ONE): the
+# other replica continues with a partial resync. Servers are stopped by PID
 # whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,18 +26,47 @@ ninja -C "$dir" >/dev/null
 echo "=== 1. a host in one file: examples/demo.c feeds RESP to a node"
 "$dir/examples/rkv-demo"
 
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+# start NAME PORT [--directive value ...]: rkv-server in $tmp/NAME, logging to
+# $tmp/NAME.log; returns once it answers PING.
+start() {
+	local name=$1 p=$2; shift 2
+	mkdir -p "$tmp/$name"
+	(cd "$tmp/$name" && exec "$OLDPWD/$dir/examples/rkv-server" --port "$p" \
+		--bind 127.0.0.1 --save "" "$@") >"$tmp/$name.log" 2>&1 &
+	pids+=($!)
+	for _ in $(seq 100); do
+		redis-cli -p "$p" PING >/dev/null 2>&1 && return 0
+		kill -0 "${pids[-1]}" 2>/dev/null || { cat "$tmp/$name.log"; exit 1; }
+		sleep 0.05
+	done
+	echo "rkv-server $name did not start"; cat "$tmp/$name.log"; exit 1
+}
+# wait_for PORT FIELD VALUE: poll INFO replication until FIELD:VALUE.
+wait_for() {
+	for _ in $(seq 200); do
+		redis-cli -p "$1" INFO replication | tr -d '\r' | grep -qx "$2:$3" && return 0
+		sleep 0.05
+	done
+	echo "timed out waiting for $2:$3 on port $1"; exit 1
+}
+
 echo
 echo "=== 2. rkv-server, with redis-cli"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-log=$(mktemp)
-"$dir/examples/rkv-server" --port "$port" --bind 127.0.0.1 --save "" >"$log" 2>&1 &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
-for _ in $(seq 100); do
-	redis-cli -p "$port" PING >/dev/null 2>&1 && break
-	kill -0 "$pid" 2>/dev/null || { cat "$log"; exit 1; }
-	sleep 0.05
-done
+port=$(free_port)
+log=$tmp/server.log
+start server "$port"
+pid=${pids[-1]}
 cli() {
 	echo "\$ redis-cli $*"
 	redis-cli -p "$port" "$@"
@@ -73,3 +104,46 @@ kill "$pid"
 wait "$pid" || true
 echo "--- rkv-server log"
 cat "$log"
+
+echo
+echo "=== 3. replication: a master and two replicas (the seed's scenario),"
+echo "===    then a manual failover: the other replica continues with a partial resync"
+m=$(free_port); r1=$(free_port); r2=$(free_port)
+start master "$m"
+start replica1 "$r1" --replicaof "127.0.0.1 $m"
+start replica2 "$r2" --replicaof "127.0.0.1 $m"
+wait_for "$m" connected_slaves 2
+for i in $(seq 1 17); do echo "SET photo:$i $((3301000000 + i))"; done |
+	redis-cli -p "$m" >/dev/null
+redis-cli -p "$m" SET photo_obj_id 3301000051 >/dev/null
+off=$(redis-cli -p "$m" INFO replication | tr -d '\r' | sed -n 's/^master_repl_offset://p')
+wait_for "$r1" slave_repl_offset "$off"
+wait_for "$r2" slave_repl_offset "$off"
+echo "\$ redis-cli -p $m INFO replication   # the master"
+redis-cli -p "$m" INFO replication | grep -E '^(role|connected_slaves|slave[0-9]|master_replid|master_repl_offset|second_repl_offset|repl_backlog)'
+echo "\$ redis-cli -p $r1 INFO replication   # a replica"
+redis-cli -p "$r1" INFO replication | grep -E '^(role|master_host|master_port|master_link_status|slave_repl_offset)'
+echo "\$ redis-cli -p $r1 GET photo_obj_id"
+redis-cli -p "$r1" GET photo_obj_id
+echo "\$ redis-cli -p $r1 SET x 1   # replicas are read-only"
+redis-cli -p "$r1" SET x 1
+mpid=${pids[-3]}
+kill -9 "$mpid"   # the master dies
+wait "$mpid" 2>/dev/null || true
+echo "(master killed with SIGKILL)"
+echo "\$ redis-cli -p $r1 REPLICAOF NO ONE; redis-cli -p $r2 REPLICAOF 127.0.0.1 $r1"
+redis-cli -p "$r1" REPLICAOF NO ONE
+redis-cli -p "$r2" REPLICAOF 127.0.0.1 "$r1"
+wait_for "$r1" connected_slaves 1
+wait_for "$r2" master_link_status up
+redis-cli -p "$r1" SET after failover >/dev/null
+echo "\$ redis-cli -p $r2 GET photo_obj_id; GET after"
+redis-cli -p "$r2" GET photo_obj_id
+for _ in $(seq 100); do [ "$(redis-cli -p "$r2" GET after)" = failover ] && break; sleep 0.05; done
+redis-cli -p "$r2" GET after
+echo "--- replica1 (promoted) log, replication lines"
+grep -E 'MASTER MODE|secondary replication ID|Partial resynchronization request' "$tmp/replica1.log"
+echo "--- replica2 log, replication lines"
+grep -E 'Trying a partial|Successful partial|Master accepted a Partial|Full resync' "$tmp/replica2.log"
+echo "\$ redis-cli -p $r1 INFO stats | grep sync_   # no full sync after the failover"
+redis-cli -p "$r1" INFO stats | grep -E '^sync_(full|partial_ok)'

@@ -639,15 +639,19 @@ int rkv_loader_end(rkv_loader *l)
 	for (int db = 0; db < node->ks.ndb; db++)
 		rkv_keyspace_touch(&node->ks, db, NULL);
 	old = node->ks;
+	/* The loaded entries carry the loader's polarity. Every snapshot slot
+	 * must see them as done: the active ones as created after they began,
+	 * the free ones as clean (or the next snapshot in a slot whose
+	 * polarity an earlier snapshot flipped would skip them all). */
+	if (l->ks.snap_polarity != old.snap_polarity)
+		for (int db = 0; db < l->ks.ndb; db++)
+			rkv_dict_foreach(&l->ks.db[db].keys, mark_new,
+					 &old.snap_polarity);
 	l->ks.snap_active = old.snap_active;
 	l->ks.snap_polarity = old.snap_polarity;
 	l->ks.before_change = old.before_change;
 	l->ks.before_swap = old.before_swap;
 	memcpy(l->ks.snaps, old.snaps, sizeof(old.snaps));
-	if (old.snap_active)
-		for (int db = 0; db < l->ks.ndb; db++)
-			rkv_dict_foreach(&l->ks.db[db].keys, mark_new,
-					 &l->ks.snap_polarity);
 	l->ks.expire_hook = old.expire_hook;
 	l->ks.expire_ud = old.expire_ud;
 	l->ks.expired_keys = old.expired_keys;

@@ -7,13 +7,13 @@
 #   3. gcc ASan+UBSan build: the same suites;
 #   4. valgrind (leak check) over every unit test binary;
 #   5. clang ASan+UBSan build with -Werror: the same suites;
-#   6. where clang has libFuzzer: each fuzz harness for RKV_FUZZ_SECONDS (60).
+#   6. where clang has libFuzzer: each fuzz harness for RKV_FUZZ_SECONDS (40).
 # Exits non-zero on the first failure; ends with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 out=${RKV_BUILD_ROOT:-$root/build-ci}
-fuzz_seconds=${RKV_FUZZ_SECONDS:-60}
+fuzz_seconds=${RKV_FUZZ_SECONDS:-40}
 
 # ---- dependencies --------------------------------------------------------
 need=()
@@ -40,6 +40,8 @@ fi
 passed=0
 failed=0
 summary=()
+# A stage's heading, with the seconds elapsed so far (CI has a budget).
+stage() { echo "== $* [${SECONDS}s]"; }
 
 # Run `meson test` in a build dir; add its counts to the totals.
 run_suites() {
@@ -73,13 +75,13 @@ setup() {
 	ninja -C "$dir" >/dev/null
 }
 
-echo "== gcc, -Werror"
+stage "gcc, -Werror"
 CC=gcc setup "$out/gcc" -Dwerror=true -Dbench=true
 run_suites "$out/gcc" "gcc" --suite unit --suite fuzz-smoke --suite integration
 
 # The benchmark is not a test, but it verifies every parse against the
 # generated totals: a short run keeps it building and correct.
-echo "== bench smoke (results checked, timings ignored)"
+stage "bench smoke (results checked, timings ignored)"
 "$out/gcc/bench/resp_bench" --size-mb 2 --rounds 1 >"$out/bench-smoke.log" 2>&1 ||
 	{ cat "$out/bench-smoke.log"; echo "FAILED: resp_bench smoke"; echo "$passed passed, 1 failed"; exit 1; }
 passed=$((passed + 1))
@@ -91,19 +93,19 @@ passed=$((passed + 1))
 passed=$((passed + 1))
 summary+=("bench smoke: 2 passed, 0 failed")
 
-echo "== install, pkg-config and meson subproject use"
+stage "install, pkg-config and meson subproject use"
 bash tests/check_install.sh "$out/install"
 passed=$((passed + 2))
 summary+=("install+subproject: 2 passed, 0 failed")
 
-echo "== gcc, ASan+UBSan"
+stage "gcc, ASan+UBSan"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 CC=gcc setup "$out/asan" -Dwerror=true -Db_sanitize=address,undefined \
 	-Db_lundef=false -Dc_args=-fno-sanitize-recover=all
 run_suites "$out/asan" "gcc-asan-ubsan" --suite unit --suite fuzz-smoke --suite integration
 
-echo "== valgrind, unit test binaries"
+stage "valgrind, unit test binaries"
 vg_ok=0
 for t in "$out"/gcc/tests/test_*; do
 	[ -f "$t" ] && [ -x "$t" ] || continue
@@ -123,12 +125,12 @@ summary+=("valgrind: $vg_ok passed, 0 failed")
 
 if command -v clang >/dev/null; then
 	# clang's UBSan checks more than gcc's (pointer overflow, for one).
-	echo "== clang, -Werror, ASan+UBSan"
+	stage "clang, -Werror, ASan+UBSan"
 	CC=clang setup "$out/clang" -Dwerror=true -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dc_args=-fno-sanitize-recover=all
 	run_suites "$out/clang" "clang-asan-ubsan" --suite unit --suite fuzz-smoke --suite integration
 
-	echo "== libFuzzer, ${fuzz_seconds}s per harness"
+	stage "libFuzzer, ${fuzz_seconds}s per harness"
 	if echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n){(void)d;(void)n;return 0;}' |
 		clang -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then
 		CC=clang setup "$out/fuzz" -Dfuzz=true -Dtests=false -Dexamples=false \
@@ -160,11 +162,11 @@ if command -v clang >/dev/null; then
 		summary+=("libfuzzer: not run (no libFuzzer runtime)")
 	fi
 else
-	echo "== clang not installed: clang build and libFuzzer runs not done"
+	stage "clang not installed: clang build and libFuzzer runs not done"
 	summary+=("clang: not run (clang not installed)")
 fi
 
 echo
-echo "== summary"
+echo "== summary [${SECONDS}s]"
 printf '    %s\n' "${summary[@]}"
 echo "tests: $passed passed, $failed failed"

@@ -318,6 +318,27 @@ START_TEST(bgsave_is_a_point_in_time_file)
 }
 END_TEST
 
+/* A keyspace loaded after a snapshot flipped its slot's polarity: the next
+ * snapshot in that slot must still see every loaded key (it once saw none:
+ * a replica's full sync after a BGSAVE served its own replicas an empty
+ * RDB). */
+START_TEST(snapshot_after_a_load_sees_every_key)
+{
+	char before[64], after[64];
+
+	fill(500);
+	digest(before);
+	for (int round = 0; round < 3; round++) {
+		expect("BGSAVE", "+Background saving started\r\n");
+		finish(100);
+		ck_assert_int_eq(H.kept, round + 1);
+		load_kept();
+		digest(after);
+		ck_assert_str_eq(before, after);
+	}
+}
+END_TEST
+
 START_TEST(bgsave_replies_as_redis)
 {
 	fill(100);
@@ -654,6 +675,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, bgsave_is_a_point_in_time_file);
+	tcase_add_test(tc, snapshot_after_a_load_sees_every_key);
 	tcase_add_test(tc, bgsave_replies_as_redis);
 	tcase_add_test(tc, ticks_alone_finish_it);
 	tcase_add_test(tc, failed_bgsave_refuses_writes);
