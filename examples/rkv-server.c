@@ -95,6 +95,7 @@ static void usage(FILE *out)
 	    out,
 	    "Usage: rkv-server [/path/to/redis.conf] [options] [-]\n"
 	    "       rkv-server - (read config from stdin)\n"
+	    "       rkv-server /path/to/sentinel.conf --sentinel\n"
 	    "       rkv-server -v or --version\n"
 	    "       rkv-server -h or --help\n"
 	    "\n"
@@ -128,6 +129,10 @@ static void usage(FILE *out)
 	    "  --requirepass PASS  clients must AUTH first\n"
 	    "  --maxclients N      connection limit (default 10000)\n"
 	    "  --daemonize B       yes: fork into the background\n"
+	    "  --sentinel          run as redis-sentinel (also when the "
+	    "program's\n"
+	    "                      name contains rkv-sentinel); default "
+	    "port 26379\n"
 	    "\n"
 	    "Examples:\n"
 	    "  rkv-server /etc/redis/redis.conf\n"
@@ -266,6 +271,12 @@ static int parse_args(struct cmdline *cl, int argc, char **argv)
 					text_str(&cl->options, "\"\"");
 					handled_last = true;
 				}
+				/* --sentinel is a pseudo option without a
+				 * value (main() already saw it). */
+				if (!strcasecmp(a, "--sentinel") &&
+				    (j == argc - 1 || (argv[j + 1][0] == '-' &&
+						       argv[j + 1][1] == '-')))
+					handled_last = true;
 			}
 		} else {
 			text_repr(&cl->options, a);
@@ -302,6 +313,7 @@ struct client {
 
 struct server {
 	struct config cfg;
+	bool sentinel; /* sentinel mode (--sentinel, or rkv-sentinel) */
 	pid_t pid;
 	rkv_node *node;
 	int epfd;
@@ -345,8 +357,11 @@ static void log_line(const struct server *srv, rkv_log_level level,
 	char when[64];
 	size_t off;
 	int lvl = (int)level;
-	/* Redis's role letter: S while a replica, else M. */
-	char role = srv->node && rkv_node_is_replica(srv->node) ? 'S' : 'M';
+	/* Redis's role letter: X for a sentinel, S while a replica, else
+	 * M. */
+	char role = srv->sentinel				  ? 'X'
+		    : srv->node && rkv_node_is_replica(srv->node) ? 'S'
+								  : 'M';
 
 	if (lvl < RKV_LOG_DEBUG)
 		lvl = RKV_LOG_DEBUG;
@@ -876,7 +891,8 @@ static void on_info(rkv_node *node, const char *section, rkv_info_writer *w,
 		info_addf(w, "tcp_port", "%d", srv->cfg.port);
 		exe[n > 0 ? n : 0] = '\0';
 		info_addf(w, "executable", "%s", exe);
-		info_addf(w, "config_file", "%s", "");
+		info_addf(w, "config_file", "%s",
+			  srv->cfg.configfile ? srv->cfg.configfile : "");
 	} else if (!strcmp(section, "memory")) {
 		FILE *f = fopen("/proc/self/statm", "r");
 		unsigned long long pages, rss;
@@ -1177,7 +1193,7 @@ struct rdb_file {
  * REDIS_AUTOSYNC_BYTES) without waiting, so the final fsync has less left
  * to do; the queue holds at most 16 MB. */
 #define RDB_AUTOSYNC_BYTES (4 << 20)
-#define RDB_QUEUE_BYTES (16 << 20)
+#define RDB_QUEUE_BYTES	   (16 << 20)
 
 /* Write data to the file; returns 0 or an errno. */
 static int file_write_all(struct rdb_file *f, const uint8_t *data, size_t len)
@@ -1747,6 +1763,11 @@ static void load_text(struct loader *ld, char *text, int options_line)
 		for (char *c = argv[0]; *c; c++)
 			if (*c >= 'A' && *c <= 'Z')
 				*c = (char)(*c - 'A' + 'a');
+		if (!strcmp(argv[0], "sentinel") && argc == 1) {
+			/* --sentinel: handled by main(), as Redis does. */
+			rkv_config_split_free(argv, argc);
+			continue;
+		}
 		if (!strcmp(argv[0], "include") && argc == 2) {
 			load_file(ld, argv[1]);
 			rkv_config_split_free(argv, argc);
@@ -2128,6 +2149,7 @@ static int create_node(struct server *srv)
 	rc = rkv_options_new(&opts);
 	if (rc == 0) {
 		rkv_options_set_seed(opts, seed);
+		rkv_options_set_sentinel(opts, srv->sentinel);
 		rc = rkv_node_new(&srv->node, cbs, opts, srv);
 		rkv_options_free(opts);
 	}
@@ -2289,6 +2311,10 @@ int main(int argc, char **argv)
 	int rc;
 
 	config_init(&srv.cfg);
+	srv.sentinel = strstr(argv[0], "rkv-sentinel") != NULL;
+	for (int j = 1; j < argc; j++)
+		if (!strcmp(argv[j], "--sentinel"))
+			srv.sentinel = true;
 	rc = parse_args(&cl, argc, argv);
 	if (rc) { /* --help, --version */
 		free(cl.options.p);
@@ -2306,7 +2332,32 @@ int main(int argc, char **argv)
 	}
 	if (create_node(&srv) < 0)
 		return 1;
+	if (srv.sentinel) {
+		/* Redis's initSentinelConfig(): its own port, and no
+		 * protected mode. */
+		const char *port[1] = {"26379"}, *no[1] = {"no"};
+
+		rkv_node_config_set(srv.node, "port", port, 1, NULL, 0);
+		rkv_node_config_set(srv.node, "protected-mode", no, 1, NULL, 0);
+	}
 	load_config(&srv, &cl);
+	if (srv.sentinel) {
+		/* Redis's sentinelCheckConfigFile(): the state is saved
+		 * there. */
+		if (!srv.cfg.configfile) {
+			server_log(&srv, RKV_LOG_WARNING,
+				   "Sentinel needs config file on disk to save "
+				   "state. Exiting...");
+			return 1;
+		}
+		if (access(srv.cfg.configfile, W_OK) == -1) {
+			server_log(&srv, RKV_LOG_WARNING,
+				   "Sentinel config file %s is not writable: "
+				   "%s. Exiting...",
+				   srv.cfg.configfile, strerror(errno));
+			return 1;
+		}
+	}
 	free(cl.options.p);
 	if (srv.cfg.daemonize)
 		daemonize(&srv);
@@ -2333,10 +2384,10 @@ int main(int argc, char **argv)
 		teardown(&srv);
 		return 1;
 	}
-	server_log(&srv, RKV_LOG_NOTICE, "Running mode=standalone, port=%d.",
-		   srv.cfg.port);
+	server_log(&srv, RKV_LOG_NOTICE, "Running mode=%s, port=%d.",
+		   srv.sentinel ? "sentinel" : "standalone", srv.cfg.port);
 	server_log(&srv, RKV_LOG_WARNING, "Server initialized");
-	if (persist_load(&srv) < 0) {
+	if (!srv.sentinel && persist_load(&srv) < 0) {
 		teardown(&srv);
 		return 1;
 	}
@@ -2355,7 +2406,7 @@ int main(int argc, char **argv)
 		if (!srv.shutdown_cmd) /* SHUTDOWN: the node logged it */
 			server_log(&srv, RKV_LOG_WARNING,
 				   "User requested shutdown...");
-		if (persist_shutdown(&srv) == 0)
+		if (srv.sentinel || persist_shutdown(&srv) == 0)
 			break;
 		/* As Redis: a failed final save means no exit. */
 		srv.shutdown = srv.shutdown_cmd = false;

@@ -169,7 +169,25 @@ typedef enum rkv_event_type {
 	 * (Redis logs "Redis is now ready to exit, bye bye..."). The client
 	 * gets no reply; its connection is closed. Without an event callback
 	 * SHUTDOWN fails with "ERR Errors trying to SHUTDOWN. Check logs.". */
-	RKV_EVENT_SHUTDOWN = 2
+	RKV_EVENT_SHUTDOWN = 2,
+	/* Sentinel mode: one of Redis Sentinel's events. `name` is its type
+	 * as Redis names it ("+sdown", "+odown", "+new-epoch",
+	 * "+try-failover", "+vote-for-leader", "+elected-leader",
+	 * "+failover-state-select-slave", "+selected-slave",
+	 * "+failover-state-send-slaveof-noone",
+	 * "+failover-state-wait-promotion", "+promoted-slave",
+	 * "+failover-state-reconf-slaves", "+slave-reconf-sent",
+	 * "+slave-reconf-inprog", "+slave-reconf-done", "+failover-end",
+	 * "+switch-master", "+slave", "+convert-to-slave", "-sdown",
+	 * "-odown", "+reboot", "+monitor", "+reset-master",
+	 * "-failover-abort-no-good-slave", ...) and `detail` its message,
+	 * exactly as Redis logs and PUBLISHes it on the channel named by the
+	 * type ("master mymaster 127.0.0.1 6379", or for a replica
+	 * "slave 127.0.0.1:6380 127.0.0.1 6380 @ mymaster 127.0.0.1 6379";
+	 * "+switch-master": "mymaster <old ip> <old port> <new ip> <new
+	 * port>"). The node has also logged "<name> <detail>" and published
+	 * it to its subscribers. `conn` is NULL. */
+	RKV_EVENT_SENTINEL = 3
 } rkv_event_type;
 
 /* A structured event. Valid only during the event callback. */
@@ -390,6 +408,17 @@ RKV_API int rkv_options_set_databases(rkv_options *opts, int count);
 RKV_API int rkv_options_set_proto_max_bulk_len(rkv_options *opts,
 					       long long bytes);
 
+/* Sentinel mode, as redis-sentinel: the node monitors the masters named by
+ * `sentinel monitor <name> <ip> <port> <quorum>` configuration lines
+ * (rkv_node_config_set(node, "sentinel", ...), or SENTINEL MONITOR), their
+ * replicas and the other sentinels, over outbound connections it asks the
+ * host for (connect callback), and runs Redis Sentinel's failover. Only
+ * Sentinel's commands exist (PING, INFO, ROLE, SENTINEL, SUBSCRIBE,
+ * CLIENT, ...); the others are unknown commands, as in redis-sentinel.
+ * Events come as RKV_EVENT_SENTINEL and log lines. docs/sentinel.md.
+ * Default: off. Returns 0 or RKV_ERR_INVALID (opts NULL). */
+RKV_API int rkv_options_set_sentinel(rkv_options *opts, int enabled);
+
 /* ------------------------------------------------------------------------ */
 /* Node                                                                     */
 /* ------------------------------------------------------------------------ */
@@ -417,6 +446,10 @@ RKV_API int rkv_node_tick(rkv_node *node, int64_t now_ms);
  * directive), 0 while it is a master (or node is NULL). Hosts use it for
  * Redis's role letter in log lines ("S" / "M"). */
 RKV_API int rkv_node_is_replica(const rkv_node *node);
+
+/* 1 if the node runs in sentinel mode (rkv_options_set_sentinel()), else
+ * 0 (also for NULL). Hosts use it for Redis's role letter "X". */
+RKV_API int rkv_node_is_sentinel(const rkv_node *node);
 
 /* The user_data the node was created with. */
 RKV_API void *rkv_node_user_data(const rkv_node *node);

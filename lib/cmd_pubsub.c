@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "sentinel.h"
 #include "util.h"
 
 typedef struct ps_sub ps_sub;
@@ -498,12 +499,21 @@ static long long publish(rkv_node *node, const char *ch, size_t clen,
 	return receivers;
 }
 
+long long rkv_pubsub_publish(rkv_node *node, const char *ch, size_t clen,
+			     const char *msg, size_t mlen)
+{
+	return publish(node, ch, clen, msg, mlen);
+}
+
 void rkv_cmd_publish(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	rkv_node *node = c->node;
 	long long dirty = node->dirty;
-	long long n =
-	    publish(node, argv[1].ptr, argv[1].len, argv[2].ptr, argv[2].len);
+	long long n;
+
+	if (rkv_sentinel_publish(c, argc, argv))
+		return;
+	n = publish(node, argv[1].ptr, argv[1].len, argv[2].ptr, argv[2].len);
 
 	/* Replicas deliver it to their own subscribers; a publish is no
 	 * change of the data set, as in Redis (forceCommandPropagation()). */

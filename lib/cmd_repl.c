@@ -7,6 +7,7 @@
 #include "node.h"
 #include "repl.h"
 #include "replica.h"
+#include "sentinel.h"
 #include "snapshot.h"
 #include "util.h"
 
@@ -360,7 +361,7 @@ void rkv_cmd_role(rkv_conn *c, size_t argc, const rkv_slice *argv)
 
 	(void)argc;
 	(void)argv;
-	if (rkv_replica_role_reply(c))
+	if (rkv_sentinel_role_reply(c) || rkv_replica_role_reply(c))
 		return;
 	for (rkv_replica *s = r->replicas; s; s = s->next)
 		if (s->state == RKV_REPLICA_ONLINE && !s->conn->closed)

@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "replica.h"
+#include "sentinel.h"
 #include "config.h"
 #include "persist.h"
 #include "util.h"
@@ -420,7 +421,7 @@ static void section_server(info_ctx *x)
 	kv(x, "redis_git_sha1", "%s", "00000000");
 	kv(x, "redis_git_dirty", "%d", 0);
 	kv(x, "redis_build_id", "%s", "0");
-	kv(x, "redis_mode", "%s", "standalone");
+	kv(x, "redis_mode", "%s", node->sentinel ? "sentinel" : "standalone");
 	hostkv(x, "os");
 	hostkv(x, "arch_bits");
 	hostkv(x, "monotonic_clock");
@@ -742,6 +743,11 @@ static void section_keyspace(info_ctx *x)
 	}
 }
 
+static void section_sentinel(info_ctx *x)
+{
+	rkv_sentinel_info(x->node, x->out);
+}
+
 /* Redis 7.0's sections, in its order. */
 static const struct info_section {
 	const char *name, *title;
@@ -758,9 +764,21 @@ static const struct info_section {
     {"modules", "Modules", section_empty, true},
     {"cluster", "Cluster", section_cluster, true},
     {"keyspace", "Keyspace", section_keyspace, true},
+    {"sentinel", "Sentinel", section_sentinel, true},
 };
 
 #define NSECTIONS (sizeof(info_sections) / sizeof(info_sections[0]))
+
+/* A sentinel shows server, clients, stats, cpu and sentinel; other nodes
+ * everything but sentinel (Redis's genRedisInfoString()). */
+static bool section_in_mode(const rkv_node *node, void (*fn)(info_ctx *))
+{
+	if (!node->sentinel)
+		return fn != section_sentinel;
+	return fn == section_server || fn == section_clients ||
+	       fn == section_stats || fn == section_cpu ||
+	       fn == section_sentinel;
+}
 
 /* Write the sections wanted[] into out. */
 static void info_render(rkv_conn *c, rkv_buf *out, const bool *wanted)
@@ -775,7 +793,7 @@ static void info_render(rkv_conn *c, rkv_buf *out, const bool *wanted)
 		size_t n;
 		info_field *f;
 
-		if (!wanted[i])
+		if (!wanted[i] || !section_in_mode(node, info_sections[i].fn))
 			continue;
 		x.w.text.len = x.w.text.start = 0;
 		x.w.fields.len = x.w.fields.start = 0;
@@ -2962,24 +2980,44 @@ static void add_command_docs(rkv_conn *c, const rkv_command *cmd)
 	rkv_resp_add_map(&c->obuf, c->proto, 0);
 }
 
+/* The commands that exist for this node: sentinel mode has its own set
+ * (Redis builds its table by mode). */
+static const rkv_command *visible(rkv_conn *c, const rkv_command *cmd)
+{
+	return cmd && !rkv_sentinel_hides(c->node, cmd) ? cmd : NULL;
+}
+
+static const rkv_command *lookup_visible(rkv_conn *c, const rkv_slice *a)
+{
+	return visible(c, rkv_command_lookup(a->ptr, a->len));
+}
+
+static size_t count_visible(rkv_conn *c)
+{
+	size_t n, v = 0;
+	const rkv_command *t = rkv_command_table(&n);
+
+	for (size_t i = 0; i < n; i++)
+		v += visible(c, &t[i]) != NULL;
+	return v;
+}
+
 static void command_all(rkv_conn *c)
 {
 	size_t n;
 	const rkv_command *t = rkv_command_table(&n);
 
-	rkv_resp_add_array(&c->obuf, (long long)n);
+	rkv_resp_add_array(&c->obuf, (long long)count_visible(c));
 	for (size_t i = 0; i < n; i++)
-		add_command_info(c, &t[i]);
+		if (visible(c, &t[i]))
+			add_command_info(c, &t[i]);
 }
 
 static void command_count(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	size_t n;
-
 	(void)argc;
 	(void)argv;
-	rkv_command_table(&n);
-	rkv_resp_add_integer(&c->obuf, (long long)n);
+	rkv_resp_add_integer(&c->obuf, (long long)count_visible(c));
 }
 
 /* Does cmd (with its acl words) belong to category cat (no '@')? */
@@ -3029,6 +3067,8 @@ static void command_list(rkv_conn *c, size_t argc, const rkv_slice *argv)
 		const cmd_meta *m = meta_or_default(&t[i], &tmp);
 		const char *nm = t[i].name;
 
+		if (!visible(c, &t[i]))
+			continue;
 		if (mode == 0 ||
 		    (mode == 1 && rkv_glob_match(arg->ptr, arg->len, nm,
 						 strlen(nm), true)) ||
@@ -3075,8 +3115,7 @@ static void command_info(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	rkv_resp_add_array(&c->obuf, (long long)argc - 2);
 	for (size_t i = 2; i < argc; i++) {
-		const rkv_command *cmd =
-		    rkv_command_lookup(argv[i].ptr, argv[i].len);
+		const rkv_command *cmd = lookup_visible(c, &argv[i]);
 
 		if (cmd)
 			add_command_info(c, cmd);
@@ -3091,17 +3130,18 @@ static void command_docs(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	const rkv_command *t = rkv_command_table(&n);
 
 	if (argc == 2) {
-		rkv_resp_add_map(&c->obuf, c->proto, (long long)n);
+		rkv_resp_add_map(&c->obuf, c->proto,
+				 (long long)count_visible(c));
 		for (size_t i = 0; i < n; i++)
-			add_command_docs(c, &t[i]);
+			if (visible(c, &t[i]))
+				add_command_docs(c, &t[i]);
 		return;
 	}
 	for (size_t i = 2; i < argc; i++)
-		found += rkv_command_lookup(argv[i].ptr, argv[i].len) != NULL;
+		found += lookup_visible(c, &argv[i]) != NULL;
 	rkv_resp_add_map(&c->obuf, c->proto, (long long)found);
 	for (size_t i = 2; i < argc; i++) {
-		const rkv_command *cmd =
-		    rkv_command_lookup(argv[i].ptr, argv[i].len);
+		const rkv_command *cmd = lookup_visible(c, &argv[i]);
 
 		if (cmd)
 			add_command_docs(c, cmd);
@@ -3110,7 +3150,7 @@ static void command_docs(rkv_conn *c, size_t argc, const rkv_slice *argv)
 
 static void command_getkeys(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
-	const rkv_command *cmd = rkv_command_lookup(argv[2].ptr, argv[2].len);
+	const rkv_command *cmd = lookup_visible(c, &argv[2]);
 	size_t targc = argc - 2;
 	long long first, last, n = 0;
 

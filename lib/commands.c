@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "replica.h"
+#include "sentinel.h"
 #include "util.h"
 
 bool rkv_arg_is(const rkv_slice *a, const char *lower)
@@ -331,6 +332,25 @@ static const rkv_subcommand slowlog_sub[] = {
     {"reset", 2, A},
 };
 
+/* Redis 7.0's SENTINEL subcommands that rkv has (sentinel mode only). */
+static const rkv_subcommand sentinel_sub[] = {
+    {"ckquorum", 3, A},
+    {"failover", 3, A},
+    {"flushconfig", 2, A},
+    {"get-master-addr-by-name", 3, A},
+    {"is-master-down-by-addr", 6, A},
+    {"master", 3, A},
+    {"masters", 2, A},
+    {"monitor", 6, A},
+    {"myid", 2, A},
+    {"remove", 3, A},
+    {"replicas", 3, A},
+    {"reset", 3, A},
+    {"sentinels", 3, A},
+    {"set", -5, A},
+    {"slaves", 3, A},
+};
+
 /* Sorted by name (checked by a unit test). */
 static const rkv_command command_table[] = {
     {"append", 3, W | D, 1, 1, 1, rkv_cmd_append},
@@ -399,6 +419,7 @@ static const rkv_command command_table[] = {
     {"save", 1, A, 0, 0, 0, rkv_cmd_save},
     {"scan", -2, R, 0, 0, 0, rkv_cmd_scan},
     {"select", 2, F, 0, 0, 0, rkv_cmd_select},
+    {"sentinel", -2, A, 0, 0, 0, rkv_cmd_sentinel, SUBS(sentinel_sub)},
     {"set", -3, W | D, 1, 1, 1, rkv_cmd_set},
     {"setex", 4, W | D, 1, 1, 1, rkv_cmd_setex},
     {"setnx", 3, W | F | D, 1, 1, 1, rkv_cmd_setnx},
@@ -571,6 +592,8 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	 * before the table. */
 	if (!cmd || name_cmp(argv[0].ptr, argv[0].len, cmd->name) != 0)
 		cmd = rkv_command_lookup(argv[0].ptr, argv[0].len);
+	if (cmd && rkv_sentinel_hides(node, cmd))
+		cmd = NULL; /* Redis's CMD_SENTINEL / CMD_ONLY_SENTINEL */
 	if (!cmd) {
 		reply_unknown_command(c, argc, argv);
 		node->stats.error_replies++;

@@ -23,6 +23,7 @@
 
 #include "commands.h"
 #include "replica.h"
+#include "sentinel.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------------- */
@@ -1703,6 +1704,8 @@ int rkv_node_config_set(rkv_node *node, const char *name,
 		seterr(err, errlen, "invalid arguments");
 		return RKV_ERR_INVALID;
 	}
+	if (node->sentinel && streq_nocase(name, "sentinel"))
+		return rkv_sentinel_config(node, argv, argc, err, errlen);
 	d = lookup(name, NULL);
 	if (!d) {
 		for (size_t i = 0; i < sizeof(deprecated) / sizeof(*deprecated);
@@ -2112,6 +2115,12 @@ static void rs_read_old(rstate *st, const char *old, size_t oldlen)
 			st->oom = true;
 			break;
 		}
+		if (rc == 0 && a.n && st->node->sentinel &&
+		    streq_nocase(a.v[0], "sentinel")) {
+			/* The sentinel's state is written anew at the end. */
+			av_free(&a);
+			continue;
+		}
 		if (rc < 0 || a.n == 0 ||
 		    (!lookup(a.v[0], NULL) && !is_file_only(a.v[0]))) {
 			/* Unparsable or unknown: kept as a comment. */
@@ -2176,6 +2185,23 @@ int rkv_node_config_rewrite(rkv_node *node, const char *old, size_t oldlen,
 		}
 		sb_str(&b, st->lines[i].text);
 		sb_add(&b, "\n", 1);
+	}
+	if (node->sentinel && !st->oom) {
+		/* Redis's rewriteConfigSentinelOption(): the sentinel's state,
+		 * after the other directives. */
+		rkv_buf sl;
+
+		rkv_buf_init(&sl, rkv_node_alloc(node));
+		if (st->needs_signature) {
+			sb_str(&b, REWRITE_SIGNATURE);
+			sb_add(&b, "\n", 1);
+		}
+		rkv_sentinel_rewrite(node, &sl);
+		if (sl.oom)
+			b.oom = true;
+		else if (sl.len)
+			sb_add(&b, rkv_buf_head(&sl), sl.len);
+		rkv_buf_free(&sl);
 	}
 	if (st->oom || b.oom) {
 		sb_free(&b);

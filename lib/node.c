@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "config.h"
 #include "replica.h"
+#include "sentinel.h"
 
 /* ---------------------------------------------------------------------- */
 /* Callbacks and options                                                  */
@@ -158,6 +159,19 @@ int rkv_options_set_proto_max_bulk_len(rkv_options *opts, long long bytes)
 	return 0;
 }
 
+int rkv_options_set_sentinel(rkv_options *opts, int enabled)
+{
+	if (!opts)
+		return RKV_ERR_INVALID;
+	opts->sentinel = enabled != 0;
+	return 0;
+}
+
+int rkv_node_is_sentinel(const rkv_node *node)
+{
+	return node && node->sentinel ? 1 : 0;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Node                                                                   */
 /* ---------------------------------------------------------------------- */
@@ -259,6 +273,10 @@ int rkv_node_new(rkv_node **out, const rkv_callbacks *cbs,
 	node->start_ms = rkv_node_now_us(node) / 1000;
 	node->lastsave_s = node->start_ms / 1000;
 	node->bgsave_last_secs = -1;
+	if (opts->sentinel && rkv_sentinel_init(node) < 0) {
+		rkv_node_free(node);
+		return RKV_ERR_NOMEM;
+	}
 	*out = node;
 	return 0;
 }
@@ -311,6 +329,7 @@ void rkv_node_free(rkv_node *node)
 	while (node->conns)
 		rkv_conn_free(node->conns);
 	rkv_replica_free(node);
+	rkv_sentinel_free(node);
 	rkv_pubsub_free(node);
 	rkv_server_free(node);
 	rkv_config_free(node);
@@ -387,6 +406,7 @@ int rkv_node_tick(rkv_node *node, int64_t now_ms)
 	clients_cron(node);
 	rkv_failover_cron(node);
 	rkv_replica_cron(node);
+	rkv_sentinel_cron(node);
 	rkv_persist_cron(node);
 	rkv_repl_cron(node);
 	rkv_node_flush_pending(node);

@@ -45,6 +45,7 @@ struct rkv_options {
 	long long proto_max_bulk_len;
 	int databases;
 	rkv_protected enable_debug;
+	bool sentinel; /* rkv_options_set_sentinel() */
 };
 
 /* Settings the library acts on, changed by the options at creation and by
@@ -144,9 +145,10 @@ struct rkv_node {
 	/* replica.c: the link to our master, NULL while a master. */
 	struct rkv_mlink *mlink;
 	/* Subsystem state, each owned by its own file. */
-	struct rkv_pubsub *pubsub; /* cmd_pubsub.c */
-	struct rkv_server *server; /* cmd_server.c: slowlog, latency */
-	struct rkv_config *config; /* config.c: directives kept as text */
+	struct rkv_pubsub *pubsub;     /* cmd_pubsub.c */
+	struct rkv_server *server;     /* cmd_server.c: slowlog, latency */
+	struct rkv_config *config;     /* config.c: directives kept as text */
+	struct rkv_sentinel *sentinel; /* sentinel.c: NULL unless sentinel */
 	/* Output buffer limits per client class (client-output-buffer-limit):
 	 * 0 normal, 1 replica, 2 pubsub. 0 disables a limit. */
 	struct {
@@ -230,6 +232,7 @@ struct rkv_conn {
 	rkv_conn *pause_next;	  /* held by a pause: node->pause's list */
 	const rkv_link_ops *link; /* outbound: its owner; NULL once lost */
 	char conn_err[128];	  /* outbound: rkv_conn_set_error() */
+	void *link_data;	  /* outbound: its owner's state */
 };
 
 /* Create an outbound connection owned by ops and ask the host to open it
@@ -299,6 +302,12 @@ void rkv_signal_key(rkv_node *node, int db, const char *key, size_t klen);
  * callback is told afterwards with rkv_signal_db_done(). */
 void rkv_signal_db(rkv_node *node, int db, int db2);
 void rkv_signal_db_done(rkv_node *node, int db);
+
+/* cmd_pubsub.c: PUBLISH from inside the library (sentinel events): the
+ * receivers' output is flushed with the node's pending connections.
+ * Returns the number of receivers. */
+long long rkv_pubsub_publish(rkv_node *node, const char *ch, size_t clen,
+			     const char *msg, size_t mlen);
 
 /* Hooks the subsystems implement (each in its own file). */
 void rkv_pubsub_conn_free(rkv_conn *c); /* drop c's subscriptions */

@@ -540,7 +540,8 @@ START_TEST(command_info_as_redis)
 	char count[32];
 
 	rkv_command_table(&n);
-	snprintf(count, sizeof(count), ":%zu\r\n", n);
+	/* SENTINEL exists only in sentinel mode, as in redis-server. */
+	snprintf(count, sizeof(count), ":%zu\r\n", n - 1);
 	ck_reply(0, "COMMAND COUNT\r\n", count);
 	/* Byte for byte what redis-server 7.0.15 answers. */
 	ck_reply(
@@ -565,7 +566,8 @@ START_TEST(command_info_as_redis)
 		      "nondeterministic_output\r\n*0\r\n*0\r\n"));
 	/* COMMAND alone: every command. */
 	run(0, "COMMAND\r\n");
-	ck_assert(CL[0].out[0] == '*' && atoll(CL[0].out + 1) == (long long)n);
+	ck_assert(CL[0].out[0] == '*' &&
+		  atoll(CL[0].out + 1) == (long long)n - 1);
 	/* RESP3: sets and maps. */
 	run(0, "HELLO 3\r\n");
 	ck_reply(
