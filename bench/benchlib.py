@@ -50,6 +50,13 @@ def loadavg():
         return "?"
 
 
+def machine_busy_ticks():
+    """Busy clock ticks of all CPUs (everything but idle and iowait)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return sum(v[:8]) - v[3] - v[4]
+
+
 def exit_on_signals():
     """SIGTERM/SIGHUP exit through sys.exit, so the callers' finally blocks
     stop their servers."""
