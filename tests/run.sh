@@ -91,7 +91,14 @@ passed=$((passed + 1))
 	--repeat 1 --calibrate-requests 20000 >"$out/bench-snapshot-smoke.log" 2>&1 ||
 	{ cat "$out/bench-snapshot-smoke.log"; echo "FAILED: bench/snapshot smoke"; echo "$passed passed, 1 failed"; exit 1; }
 passed=$((passed + 1))
-summary+=("bench smoke: 2 passed, 0 failed")
+# bench/replication (full sync and master throughput with 2 replicas against
+# redis-server): tiny sizes, so only that the script, the syncs and its data
+# checks (DBSIZE, DEBUG DIGEST, replica offsets) work; a few seconds.
+/usr/bin/python3 bench/replication "$out/gcc/examples/rkv-server" --keys 20000 \
+	--requests 20000 --repeat 1 >"$out/bench-replication-smoke.log" 2>&1 ||
+	{ cat "$out/bench-replication-smoke.log"; echo "FAILED: bench/replication smoke"; echo "$passed passed, 1 failed"; exit 1; }
+passed=$((passed + 1))
+summary+=("bench smoke: 3 passed, 0 failed")
 
 stage "install, pkg-config and meson subproject use"
 bash tests/check_install.sh "$out/install"
