@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The README's demo command: installs what is missing, builds rkv, runs the
 # in-process demo host (examples/demo.c), then starts rkv-server on a free
-# loopback port and talks to it with redis-cli, then runs a master and two
-# replicas, kills the master and fails over by hand (REPLICAOF NO ONE): the
-# other replica continues with a partial resync. Servers are stopped by PID
-# whatever happens.
+# loopback port and talks to it with redis-cli, then runs the seed's
+# scenario: a master, two replicas and a sentinel; the master is killed, the
+# sentinel fails over and the other replica continues with a partial resync.
+# Servers are stopped by PID whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -42,8 +42,10 @@ trap cleanup EXIT
 start() {
 	local name=$1 p=$2; shift 2
 	mkdir -p "$tmp/$name"
-	(cd "$tmp/$name" && exec "$OLDPWD/$dir/examples/rkv-server" --port "$p" \
-		--bind 127.0.0.1 --save "" "$@") >"$tmp/$name.log" 2>&1 &
+	# A config file, as the seed's nodes have (CONFIG REWRITE updates it).
+	printf 'port %s\nbind 127.0.0.1\nsave ""\n' "$p" >"$tmp/$name/redis.conf"
+	(cd "$tmp/$name" && exec "$OLDPWD/$dir/examples/rkv-server" redis.conf \
+		"$@") >"$tmp/$name.log" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 100); do
 		redis-cli -p "$p" PING >/dev/null 2>&1 && return 0
@@ -106,10 +108,11 @@ echo "--- rkv-server log"
 cat "$log"
 
 echo
-echo "=== 3. replication: a master and two replicas (the seed's scenario),"
-echo "===    then a manual failover: the other replica continues with a partial resync"
-m=$(free_port); r1=$(free_port); r2=$(free_port)
-start master "$m"
+echo "=== 3. the seed's scenario: a master, two replicas and a sentinel (quorum 1);"
+echo "===    the master is killed, the sentinel fails over, the other replica"
+echo "===    continues with a partial resync, the old master returns as a replica"
+m=$(free_port); r1=$(free_port); r2=$(free_port); sp=$(free_port)
+start master "$m" --repl-diskless-sync-delay 0
 start replica1 "$r1" --replicaof "127.0.0.1 $m"
 start replica2 "$r2" --replicaof "127.0.0.1 $m"
 wait_for "$m" connected_slaves 2
@@ -127,23 +130,53 @@ echo "\$ redis-cli -p $r1 GET photo_obj_id"
 redis-cli -p "$r1" GET photo_obj_id
 echo "\$ redis-cli -p $r1 SET x 1   # replicas are read-only"
 redis-cli -p "$r1" SET x 1
-mpid=${pids[-3]}
-kill -9 "$mpid"   # the master dies
-wait "$mpid" 2>/dev/null || true
-echo "(master killed with SIGKILL)"
-echo "\$ redis-cli -p $r1 REPLICAOF NO ONE; redis-cli -p $r2 REPLICAOF 127.0.0.1 $r1"
-redis-cli -p "$r1" REPLICAOF NO ONE
-redis-cli -p "$r2" REPLICAOF 127.0.0.1 "$r1"
-wait_for "$r1" connected_slaves 1
-wait_for "$r2" master_link_status up
-redis-cli -p "$r1" SET after failover >/dev/null
-echo "\$ redis-cli -p $r2 GET photo_obj_id; GET after"
-redis-cli -p "$r2" GET photo_obj_id
-for _ in $(seq 100); do [ "$(redis-cli -p "$r2" GET after)" = failover ] && break; sleep 0.05; done
-redis-cli -p "$r2" GET after
-echo "--- replica1 (promoted) log, replication lines"
-grep -E 'MASTER MODE|secondary replication ID|Partial resynchronization request' "$tmp/replica1.log"
-echo "--- replica2 log, replication lines"
-grep -E 'Trying a partial|Successful partial|Master accepted a Partial|Full resync' "$tmp/replica2.log"
-echo "\$ redis-cli -p $r1 INFO stats | grep sync_   # no full sync after the failover"
-redis-cli -p "$r1" INFO stats | grep -E '^sync_(full|partial_ok)'
+mkdir -p "$tmp/sentinel"
+cat >"$tmp/sentinel/sentinel.conf" <<CONF
+port $sp
+bind 127.0.0.1
+sentinel monitor mymaster 127.0.0.1 $m 1
+sentinel down-after-milliseconds mymaster 3000
+CONF
+(cd "$tmp/sentinel" && exec "$OLDPWD/$dir/examples/rkv-server" sentinel.conf --sentinel) \
+	>"$tmp/sentinel.log" 2>&1 &
+pids+=($!)
+slog=$tmp/sentinel.log
+# wait_log FILE TEXT: poll until the file has the text (deadline 60 s).
+wait_log() {
+	for _ in $(seq 1200); do
+		grep -qF -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "timed out waiting for '$2' in $1"; cat "$1"; exit 1
+}
+wait_log "$slog" "+slave slave 127.0.0.1:$r2"
+wait_log "$slog" "+slave slave 127.0.0.1:$r1"
+echo "\$ redis-cli -p $sp SENTINEL GET-MASTER-ADDR-BY-NAME mymaster"
+redis-cli -p "$sp" SENTINEL GET-MASTER-ADDR-BY-NAME mymaster
+mpid=${pids[-4]}
+{ kill -9 "$mpid"; wait "$mpid"; } 2>/dev/null || true   # the master dies
+echo "(master killed with SIGKILL; down-after-milliseconds is 3000)"
+wait_log "$slog" "+switch-master mymaster 127.0.0.1 $m"
+new=$(redis-cli -p "$sp" SENTINEL GET-MASTER-ADDR-BY-NAME mymaster | tail -1)
+if [ "$new" = "$r1" ]; then other=$r2; oname=replica2; nname=replica1; else other=$r1; oname=replica1; nname=replica2; fi
+wait_for "$other" master_link_status up
+wait_for "$other" master_port "$new"
+echo "\$ redis-cli -p $sp SENTINEL GET-MASTER-ADDR-BY-NAME mymaster"
+redis-cli -p "$sp" SENTINEL GET-MASTER-ADDR-BY-NAME mymaster
+redis-cli -p "$new" SET after failover >/dev/null
+for _ in $(seq 100); do [ "$(redis-cli -p "$other" GET after)" = failover ] && break; sleep 0.05; done
+echo "\$ redis-cli -p $other GET photo_obj_id; GET after   # the other replica"
+redis-cli -p "$other" GET photo_obj_id
+redis-cli -p "$other" GET after
+echo "--- the old master restarts: the sentinel converts it into a replica"
+start master "$m" --repl-diskless-sync-delay 0
+wait_log "$slog" "+convert-to-slave slave 127.0.0.1:$m"
+wait_for "$m" master_link_status up
+echo "--- sentinel log"
+grep -E ' [#*] [+-]' "$slog"
+echo "--- $nname (promoted) log, replication lines"
+grep -E 'MASTER MODE|secondary replication ID|CONFIG REWRITE|Partial resynchronization request' "$tmp/$nname.log"
+echo "--- $oname log, replication lines"
+grep -E 'Trying a partial|Successful partial|Master accepted a Partial|Master replication ID changed' "$tmp/$oname.log"
+echo "\$ redis-cli -p $new INFO stats | grep sync_   # no full sync but the old master's"
+redis-cli -p "$new" INFO stats | grep -E '^sync_(full|partial_ok)'
