@@ -98,7 +98,14 @@ passed=$((passed + 1))
 	--requests 20000 --repeat 1 >"$out/bench-replication-smoke.log" 2>&1 ||
 	{ cat "$out/bench-replication-smoke.log"; echo "FAILED: bench/replication smoke"; echo "$passed passed, 1 failed"; exit 1; }
 passed=$((passed + 1))
-summary+=("bench smoke: 3 passed, 0 failed")
+# bench/failover (sentinel failover, rkv-server --sentinel against
+# redis-sentinel): one run each, so only that the script, both failovers and
+# its checks (the +switch-master address, the writes read back) work; ~12 s.
+/usr/bin/python3 bench/failover "$out/gcc/examples/rkv-server" --repeat 1 \
+	>"$out/bench-failover-smoke.log" 2>&1 ||
+	{ cat "$out/bench-failover-smoke.log"; echo "FAILED: bench/failover smoke"; echo "$passed passed, 1 failed"; exit 1; }
+passed=$((passed + 1))
+summary+=("bench smoke: 4 passed, 0 failed")
 
 stage "install, pkg-config and meson subproject use"
 bash tests/check_install.sh "$out/install"
