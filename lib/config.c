@@ -1689,6 +1689,25 @@ static void unsupported_msg(rkv_node *node, const cfg_def *d, char *err,
 /* Public API                                                             */
 /* ---------------------------------------------------------------------- */
 
+/* `user default on nopass [sanitize-payload] ~* &* +@all`: the default
+ * user as Redis 7.0's CONFIG REWRITE writes it (every sentinel.conf a
+ * redis-sentinel saved has it), which is what rkv's default user is. */
+static bool is_default_user_line(const char *const *argv, size_t argc)
+{
+	static const char *const want[] = {"default", "on", "nopass",
+					   "~*",      "&*", "+@all"};
+	size_t j = 0;
+
+	for (size_t i = 0; i < argc; i++) {
+		if (j == 3 && streq_nocase(argv[i], "sanitize-payload"))
+			continue;
+		if (j == 6 || strcmp(argv[i], want[j]) != 0)
+			return false;
+		j++;
+	}
+	return j == 6;
+}
+
 int rkv_node_config_set(rkv_node *node, const char *name,
 			const char *const *argv, size_t argc, char *err,
 			size_t errlen)
@@ -1706,6 +1725,8 @@ int rkv_node_config_set(rkv_node *node, const char *name,
 	}
 	if (node->sentinel && streq_nocase(name, "sentinel"))
 		return rkv_sentinel_config(node, argv, argc, err, errlen);
+	if (streq_nocase(name, "user") && is_default_user_line(argv, argc))
+		return 0;
 	d = lookup(name, NULL);
 	if (!d) {
 		for (size_t i = 0; i < sizeof(deprecated) / sizeof(*deprecated);

@@ -2010,11 +2010,11 @@ static sri *add_master(rkv_node *node, const char *name, const char *ip,
 	sri *m;
 
 	if (master_by_name(s, name, strlen(name))) {
-		snprintf(err, errlen, "Duplicated master name.");
+		snprintf(err, errlen, "Duplicate master name.");
 		return NULL;
 	}
-	if (port <= 0 || port > 65535) {
-		snprintf(err, errlen, "Invalid port number");
+	if (port < 0 || port > 65535) {
+		snprintf(err, errlen, "Invalid port number.");
 		return NULL;
 	}
 	if (strlen(name) >= NAME_MAX_LEN || strlen(ip) >= IP_MAX_LEN ||
@@ -2055,13 +2055,19 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 	    strcasecmp(opt, "current-epoch") != 0) {
 		m = master_by_name(s, argv[1], strlen(argv[1]));
 	}
-	if (!strcasecmp(opt, "monitor") && argc == 5) {
-		if (!parse_ll(argv[3], &port) || !parse_ll(argv[4], &n))
+	if (!strcasecmp(opt, "monitor")) {
+		if (argc != 5)
 			goto bad;
+		/* Redis reads both with atoi(): garbage is a quorum of 0 and a
+		   port of 0; rkv refuses a port that is not a number. */
+		if (!parse_ll(argv[4], &n))
+			n = 0;
 		if (n <= 0) {
 			snprintf(err, errlen, "Quorum must be 1 or greater.");
 			return RKV_ERR_INVALID;
 		}
+		if (!parse_ll(argv[3], &port))
+			port = -1;
 		if (!add_master(node, argv[1], argv[2], port, n, err, errlen))
 			return RKV_ERR_INVALID;
 		return 0;
@@ -2083,15 +2089,32 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 			s->current_epoch = (unsigned long long)n;
 		return 0;
 	}
-	/* Options without effect here (scripts excepted: refused). */
+	/* Options without effect here (scripts excepted: refused); the
+	   yes/no ones checked as Redis does. */
 	if (!strcasecmp(opt, "deny-scripts-reconfig") ||
 	    !strcasecmp(opt, "resolve-hostnames") ||
-	    !strcasecmp(opt, "announce-hostnames") ||
-	    !strcasecmp(opt, "announce-ip") ||
+	    !strcasecmp(opt, "announce-hostnames")) {
+		if (argc != 2)
+			goto bad;
+		if (strcasecmp(argv[1], "yes") && strcasecmp(argv[1], "no")) {
+			snprintf(
+			    err, errlen,
+			    "Please specify yes or no for the %s option%s.",
+			    opt,
+			    !strcasecmp(opt, "deny-scripts-reconfig") ? "s"
+								      : "");
+			return RKV_ERR_INVALID;
+		}
+		return 0;
+	}
+	if (!strcasecmp(opt, "announce-ip") ||
 	    !strcasecmp(opt, "announce-port") ||
 	    !strcasecmp(opt, "sentinel-user") ||
-	    !strcasecmp(opt, "sentinel-pass"))
+	    !strcasecmp(opt, "sentinel-pass")) {
+		if (argc != 2)
+			goto bad;
 		return 0;
+	}
 	if (argc < 3)
 		goto bad;
 	if (!m) {
@@ -2118,6 +2141,14 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 			return RKV_ERR_INVALID;
 		}
 		m->failover_timeout = n;
+		return 0;
+	}
+	if (!strcasecmp(opt, "master-reboot-down-after-period") && argc == 3) {
+		/* Accepted without effect (no reboot detection yet). */
+		if (!parse_ll(argv[2], &n) || n < 0) {
+			snprintf(err, errlen, "negative time parameter.");
+			return RKV_ERR_INVALID;
+		}
 		return 0;
 	}
 	if (!strcasecmp(opt, "parallel-syncs") && argc == 3) {
@@ -2155,8 +2186,10 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 	    argc == 4) {
 		sri *r;
 
-		if (!parse_ll(argv[3], &port) || port <= 0 || port > 65535)
-			goto bad;
+		if (!parse_ll(argv[3], &port) || port < 0 || port > 65535) {
+			snprintf(err, errlen, "Invalid port number.");
+			return RKV_ERR_INVALID;
+		}
 		if (list_find_addr(m->slaves, argv[2], (int)port))
 			return 0;
 		r = instance_new(node, NULL, SRI_SLAVE, argv[2], (int)port,
@@ -2169,8 +2202,10 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 	if (!strcasecmp(opt, "known-sentinel") && (argc == 4 || argc == 5)) {
 		sri *r;
 
-		if (!parse_ll(argv[3], &port) || port <= 0 || port > 65535)
-			goto bad;
+		if (!parse_ll(argv[3], &port) || port < 0 || port > 65535) {
+			snprintf(err, errlen, "Invalid port number.");
+			return RKV_ERR_INVALID;
+		}
 		if (list_find_addr(m->sentinels, argv[2], (int)port))
 			return 0;
 		r = instance_new(
@@ -2635,8 +2670,8 @@ static void cmd_monitor(rkv_conn *c, const rkv_slice *argv)
 		rkv_resp_add_errorf(&c->obuf, "Invalid port");
 		return;
 	}
-	if (port <= 0 || port > 65535) {
-		rkv_resp_add_errorf(&c->obuf, "Invalid port number");
+	if (port < 0 || port > 65535) {
+		rkv_resp_add_errorf(&c->obuf, "Invalid port number.");
 		return;
 	}
 	if (argv[2].len >= sizeof(name) || argv[3].len >= sizeof(ip)) {

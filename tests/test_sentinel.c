@@ -1068,6 +1068,77 @@ START_TEST(test_config_rewrite)
 }
 END_TEST
 
+/* sentinel.conf errors, with redis-sentinel 7.0.15's messages (checked by
+ * tests/integration/test_sentinel_badinput.py against the real one). */
+START_TEST(test_config_errors)
+{
+	static const struct {
+		const char *line, *err; /* err NULL: accepted */
+	} cases[] = {
+	    {"monitor cm 127.0.0.1 7000 0", "Quorum must be 1 or greater."},
+	    {"monitor cm 127.0.0.1 7000 x", "Quorum must be 1 or greater."},
+	    {"monitor cm 127.0.0.1 70000 1", "Invalid port number."},
+	    {"monitor cm 127.0.0.1", "Unrecognized sentinel configuration "
+				     "statement."},
+	    {"monitor cm 127.0.0.1 7000 1", NULL},
+	    {"monitor cm 127.0.0.1 7001 1", "Duplicate master name."},
+	    {"down-after-milliseconds nosuch 1000",
+	     "No such master with specified name."},
+	    {"down-after-milliseconds cm 0",
+	     "negative or zero time parameter."},
+	    {"known-replica cm 127.0.0.1 -1", "Invalid port number."},
+	    {"resolve-hostnames maybe",
+	     "Please specify yes or no for the resolve-hostnames option."},
+	    {"deny-scripts-reconfig x",
+	     "Please specify yes or no for the deny-scripts-reconfig options."},
+	    {"resolve-hostnames yes", NULL},
+	    {"announce-ip", "Unrecognized sentinel configuration statement."},
+	    {"announce-ip 10.0.0.1", NULL},
+	    {"master-reboot-down-after-period cm -1",
+	     "negative time parameter."},
+	    {"master-reboot-down-after-period cm 0", NULL},
+	};
+	static const char *const user[] = {
+	    "default", "on", "nopass", "sanitize-payload", "~*", "&*", "+@all"};
+	static const char *const alice[] = {"alice", "on", "nopass",
+					    "~*",    "&*", "+@all"};
+	char err[128];
+
+	s = add_peer(26379, true, 42);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[128], *argv[8], *save = NULL;
+		size_t argc = 0;
+
+		snprintf(buf, sizeof(buf), "%s", cases[i].line);
+		for (char *t = strtok_r(buf, " ", &save); t && argc < 8;
+		     t = strtok_r(NULL, " ", &save))
+			argv[argc++] = t;
+		err[0] = 0;
+		int rc = rkv_node_config_set(s->node, "sentinel",
+					     (const char *const *)argv, argc,
+					     err, sizeof(err));
+		if (!cases[i].err) {
+			ck_assert_msg(rc == 0, "%s: %s", cases[i].line, err);
+			continue;
+		}
+		ck_assert_msg(rc == RKV_ERR_INVALID, "%s accepted",
+			      cases[i].line);
+		ck_assert_msg(!strcmp(err, cases[i].err), "%s: '%s'",
+			      cases[i].line, err);
+	}
+	/* The default user line Redis's CONFIG REWRITE writes is accepted;
+	   another user is still refused. */
+	ck_assert_int_eq(
+	    rkv_node_config_set(s->node, "user", user, 7, err, sizeof(err)), 0);
+	ck_assert_int_eq(
+	    rkv_node_config_set(s->node, "user", user, 6, err, sizeof(err)),
+	    RKV_ERR_INVALID);
+	ck_assert_int_eq(
+	    rkv_node_config_set(s->node, "user", alice, 6, err, sizeof(err)),
+	    RKV_ERR_INVALID);
+}
+END_TEST
+
 static Suite *sentinel_suite(void)
 {
 	Suite *su = suite_create("sentinel");
@@ -1084,6 +1155,7 @@ static Suite *sentinel_suite(void)
 	tcase_add_test(tc, test_tilt);
 	tcase_add_test(tc, test_below_quorum);
 	tcase_add_test(tc, test_config_rewrite);
+	tcase_add_test(tc, test_config_errors);
 	suite_add_tcase(su, tc);
 	return su;
 }
