@@ -335,9 +335,11 @@ static const rkv_subcommand slowlog_sub[] = {
 /* Redis 7.0's SENTINEL subcommands that rkv has (sentinel mode only). */
 static const rkv_subcommand sentinel_sub[] = {
     {"ckquorum", 3, A},
+    {"config", -3, A},
     {"failover", 3, A},
     {"flushconfig", 2, A},
     {"get-master-addr-by-name", 3, A},
+    {"help", 2, 0},
     {"is-master-down-by-addr", 6, A},
     {"master", 3, A},
     {"masters", 2, A},

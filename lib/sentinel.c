@@ -167,6 +167,11 @@ struct rkv_sentinel {
 	int64_t tilt_start_time, previous_time;
 	char hello[HELLO_QUEUE][HELLO_MAX_LEN];
 	unsigned nhello;
+	/* SENTINEL CONFIG options (announce-ip/port go into the hellos,
+	   sentinel-user/pass authenticate to the other sentinels). */
+	char *announce_ip, *sentinel_user, *sentinel_pass;
+	int announce_port;
+	bool resolve_hostnames, announce_hostnames;
 };
 
 static void link_connected(rkv_conn *c);
@@ -550,16 +555,21 @@ static void link_greet(sri *ri, rkv_conn *c, const char *kind)
 	char name[64];
 	const char *setname[3] = {"CLIENT", "SETNAME", name};
 
-	if (!(ri->flags & SRI_SENTINEL) && m->auth_pass) {
-		const char *a3[3] = {"AUTH", m->auth_user, m->auth_pass};
-		const char *a2[2] = {"AUTH", m->auth_pass};
+	struct rkv_sentinel *s = ri->node->sentinel;
+	/* Other sentinels: sentinel-user/pass, as Redis. */
+	const char *user =
+	    ri->flags & SRI_SENTINEL ? s->sentinel_user : m->auth_user;
+	const char *pass =
+	    ri->flags & SRI_SENTINEL ? s->sentinel_pass : m->auth_pass;
+
+	if (pass) {
+		const char *a3[3] = {"AUTH", user, pass};
+		const char *a2[2] = {"AUTH", pass};
 
 		if (c == ri->cc)
-			link_cmd(ri, R_DISCARD, m->auth_user ? 3 : 2,
-				 m->auth_user ? a3 : a2);
+			link_cmd(ri, R_DISCARD, user ? 3 : 2, user ? a3 : a2);
 		else
-			conn_cmd(c, m->auth_user ? 3 : 2,
-				 m->auth_user ? a3 : a2);
+			conn_cmd(c, user ? 3 : 2, user ? a3 : a2);
 	}
 	snprintf(name, sizeof(name), "sentinel-%.8s-%s",
 		 ri->node->sentinel->myid, kind);
@@ -1082,20 +1092,27 @@ static void send_hello(sri *ri)
 	if (ri->disconnected || !ri->cc || !(ri->cc->flags & RKV_CONN_LINKUP))
 		return;
 	la = ri->cc->laddr;
-	if (la[0] == '[') {
-		la++;
-		colon = strchr(la, ']');
+	if (s->announce_ip) {
+		snprintf(ip, sizeof(ip), "%s", s->announce_ip);
 	} else {
-		colon = strrchr(la, ':');
+		if (la[0] == '[') {
+			la++;
+			colon = strchr(la, ']');
+		} else {
+			colon = strrchr(la, ':');
+		}
+		if (!colon || colon == la)
+			return; /* the host did not tell the local address */
+		n = (size_t)(colon - la);
+		if (n >= sizeof(ip))
+			return;
+		memcpy(ip, la, n);
+		ip[n] = '\0';
 	}
-	if (!colon || colon == la)
-		return; /* the host did not tell the local address */
-	n = (size_t)(colon - la);
-	if (n >= sizeof(ip))
-		return;
-	memcpy(ip, la, n);
-	ip[n] = '\0';
-	if (rkv_node_config_get(node, "port", portstr, sizeof(portstr)) < 0)
+	if (s->announce_port)
+		snprintf(portstr, sizeof(portstr), "%d", s->announce_port);
+	else if (rkv_node_config_get(node, "port", portstr, sizeof(portstr)) <
+		 0)
 		snprintf(portstr, sizeof(portstr), "26379");
 	snprintf(payload, sizeof(payload), "%s,%s,%s,%llu,%s,%s,%d,%llu", ip,
 		 portstr, s->myid, s->current_epoch, m->name, a->ip, a->port,
@@ -1800,8 +1817,8 @@ static void process_hello(rkv_node *node, char *hello)
 	if (!m || strlen(tok[2]) != 40 || !parse_ll(tok[1], &port) ||
 	    !parse_ll(tok[6], &mport) || port <= 0 || port > 65535 ||
 	    mport <= 0 || mport > 65535 || strlen(tok[0]) >= IP_MAX_LEN ||
-	    strlen(tok[5]) >= IP_MAX_LEN)
-		return;
+	    strlen(tok[5]) >= IP_MAX_LEN || !tok[0][0] || !tok[5][0])
+		return; /* an empty address would not survive the rewrite */
 	epoch = strtoull(tok[3], NULL, 10);
 	config_epoch = strtoull(tok[7], NULL, 10);
 	si = find_sentinel(m, tok[0], (int)port, tok[2]);
@@ -1998,6 +2015,9 @@ void rkv_sentinel_free(rkv_node *node)
 	if (!s)
 		return;
 	list_free(&s->masters);
+	rkv_free(salloc(node), s->announce_ip);
+	rkv_free(salloc(node), s->sentinel_user);
+	rkv_free(salloc(node), s->sentinel_pass);
 	rkv_free(salloc(node), s);
 	node->sentinel = NULL;
 }
@@ -2030,6 +2050,30 @@ static sri *add_master(rkv_node *node, const char *name, const char *ip,
 	}
 	list_append(&s->masters, m);
 	return m;
+}
+
+/* Sets announce-ip, sentinel-user or sentinel-pass ("" unsets it) or
+ * announce-port (Redis reads it with atoi() in the file). -1: out of
+ * memory. */
+static int sentinel_option_set(rkv_node *node, const char *opt, const char *val)
+{
+	struct rkv_sentinel *s = node->sentinel;
+	char **slot = !strcasecmp(opt, "announce-ip")	  ? &s->announce_ip
+		      : !strcasecmp(opt, "sentinel-user") ? &s->sentinel_user
+		      : !strcasecmp(opt, "sentinel-pass") ? &s->sentinel_pass
+							  : NULL;
+	long long n;
+
+	if (!slot) {
+		s->announce_port =
+		    parse_ll(val, &n) && n > 0 && n <= 65535 ? (int)n : 0;
+		return 0;
+	}
+	rkv_free(salloc(node), *slot);
+	*slot = NULL;
+	if (val[0] && !(*slot = dup_str(node, val)))
+		return -1;
+	return 0;
 }
 
 /* Redis's sentinelHandleConfiguration(). */
@@ -2105,6 +2149,10 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 								      : "");
 			return RKV_ERR_INVALID;
 		}
+		if (!strcasecmp(opt, "resolve-hostnames"))
+			s->resolve_hostnames = !strcasecmp(argv[1], "yes");
+		else if (!strcasecmp(opt, "announce-hostnames"))
+			s->announce_hostnames = !strcasecmp(argv[1], "yes");
 		return 0;
 	}
 	if (!strcasecmp(opt, "announce-ip") ||
@@ -2113,7 +2161,9 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 	    !strcasecmp(opt, "sentinel-pass")) {
 		if (argc != 2)
 			goto bad;
-		return 0;
+		return sentinel_option_set(node, opt, argv[1]) < 0
+			   ? RKV_ERR_NOMEM
+			   : 0;
 	}
 	if (argc < 3)
 		goto bad;
@@ -2258,6 +2308,10 @@ void rkv_sentinel_rewrite(rkv_node *node, rkv_buf *out)
 	if (!s)
 		return;
 	out_line(out, "sentinel myid %s", s->myid);
+	if (s->resolve_hostnames)
+		out_line(out, "sentinel resolve-hostnames yes");
+	if (s->announce_hostnames)
+		out_line(out, "sentinel announce-hostnames yes");
 	for (sri *m = s->masters; m; m = m->next) {
 		/* During a failover's last step the new address is the one
 		 * to remember. */
@@ -2309,6 +2363,14 @@ void rkv_sentinel_rewrite(rkv_node *node, rkv_buf *out)
 		}
 	}
 	out_line(out, "sentinel current-epoch %llu", s->current_epoch);
+	if (s->announce_ip)
+		out_line(out, "sentinel announce-ip %s", s->announce_ip);
+	if (s->announce_port)
+		out_line(out, "sentinel announce-port %d", s->announce_port);
+	if (s->sentinel_user)
+		out_line(out, "sentinel sentinel-user %s", s->sentinel_user);
+	if (s->sentinel_pass)
+		out_line(out, "sentinel sentinel-pass %s", s->sentinel_pass);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -2764,6 +2826,158 @@ static void cmd_set(rkv_conn *c, sri *m, size_t argc, const rkv_slice *argv)
 	rkv_reply_ok(c);
 }
 
+/* Redis 7.0's SENTINEL CONFIG GET <pattern> / SET <option> <value>. */
+static void cmd_config(rkv_conn *c, size_t argc, const rkv_slice *argv)
+{
+	static const char *const opts[] = {
+	    "resolve-hostnames", "announce-hostnames", "announce-ip",
+	    "announce-port",	 "sentinel-user",      "sentinel-pass"};
+	struct rkv_sentinel *s = c->node->sentinel;
+	char vals[6][32], opt[32], val[256];
+	const char *v[6];
+	int matches = 0;
+	bool match[6];
+
+	if (argc == 4 && rkv_arg_is(&argv[2], "get")) {
+		snprintf(vals[0], sizeof(vals[0]), "%s",
+			 s->resolve_hostnames ? "yes" : "no");
+		snprintf(vals[1], sizeof(vals[1]), "%s",
+			 s->announce_hostnames ? "yes" : "no");
+		snprintf(vals[3], sizeof(vals[3]), "%d", s->announce_port);
+		v[0] = vals[0];
+		v[1] = vals[1];
+		v[2] = s->announce_ip ? s->announce_ip : "";
+		v[3] = vals[3];
+		v[4] = s->sentinel_user ? s->sentinel_user : "";
+		v[5] = s->sentinel_pass ? s->sentinel_pass : "";
+		for (int i = 0; i < 6; i++) {
+			match[i] =
+			    rkv_glob_match(argv[3].ptr, argv[3].len, opts[i],
+					   strlen(opts[i]), true);
+			matches += match[i];
+		}
+		rkv_resp_add_map(&c->obuf, c->proto, matches);
+		for (int i = 0; i < 6; i++) {
+			if (!match[i])
+				continue;
+			rkv_resp_add_bulk(&c->obuf, opts[i], strlen(opts[i]));
+			rkv_resp_add_bulk(&c->obuf, v[i], strlen(v[i]));
+		}
+		return;
+	}
+	if (argc != 5 || !rkv_arg_is(&argv[2], "set")) {
+		rkv_resp_add_errorf(&c->obuf,
+				    "Only SENTINEL CONFIG GET <option> / SET "
+				    "<option> <value> are supported.");
+		return;
+	}
+	snprintf(opt, sizeof(opt), "%.*s",
+		 (int)(argv[3].len < 31 ? argv[3].len : 31), argv[3].ptr);
+	snprintf(val, sizeof(val), "%.*s",
+		 (int)(argv[4].len < 255 ? argv[4].len : 255), argv[4].ptr);
+	if (rkv_arg_is(&argv[3], "resolve-hostnames") ||
+	    rkv_arg_is(&argv[3], "announce-hostnames")) {
+		bool yes = rkv_arg_is(&argv[4], "yes");
+
+		if (!yes && !rkv_arg_is(&argv[4], "no"))
+			goto badfmt;
+		if (rkv_arg_is(&argv[3], "resolve-hostnames"))
+			s->resolve_hostnames = yes;
+		else
+			s->announce_hostnames = yes;
+	} else if (rkv_arg_is(&argv[3], "announce-port")) {
+		long long n;
+
+		if (!rkv_string2ll(argv[4].ptr, argv[4].len, &n) || n < 0 ||
+		    n > 65535)
+			goto badfmt;
+		s->announce_port = (int)n;
+	} else if (rkv_arg_is(&argv[3], "announce-ip") ||
+		   rkv_arg_is(&argv[3], "sentinel-user") ||
+		   rkv_arg_is(&argv[3], "sentinel-pass")) {
+		if (argv[4].len >= sizeof(val) - 1 ||
+		    memchr(argv[4].ptr, 0, argv[4].len))
+			goto badfmt;
+		if (sentinel_option_set(c->node, opt, val) < 0) {
+			rkv_reply_oom(c);
+			return;
+		}
+	} else {
+		rkv_resp_add_errorf(
+		    &c->obuf,
+		    "Invalid argument '%.*s' to SENTINEL "
+		    "CONFIG SET",
+		    (int)(argv[3].len < 128 ? argv[3].len : 128), argv[3].ptr);
+		return;
+	}
+	flush_config(c->node);
+	rkv_reply_ok(c);
+	return;
+badfmt:
+	rkv_resp_add_errorf(&c->obuf,
+			    "Invalid value '%s' to SENTINEL CONFIG SET '%s'",
+			    val, opt);
+}
+
+static const char *const sentinel_help[] = {
+    "SENTINEL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "CKQUORUM <master-name>",
+    "    Check if the current Sentinel configuration is able to reach the "
+    "quorum",
+    "    needed to failover a master and the majority needed to authorize "
+    "the",
+    "    failover.",
+    "CONFIG SET <param> <value>",
+    "    Set a global Sentinel configuration parameter.",
+    "CONFIG GET <param>",
+    "    Get global Sentinel configuration parameter.",
+    "DEBUG [<param> <value> ...]",
+    "    Show a list of configurable time parameters and their values "
+    "(milliseconds).",
+    "    Or update current configurable parameters values (one or more).",
+    "GET-MASTER-ADDR-BY-NAME <master-name>",
+    "    Return the ip and port number of the master with that name.",
+    "FAILOVER <master-name>",
+    "    Manually failover a master node without asking for agreement from "
+    "other",
+    "    Sentinels",
+    "FLUSHCONFIG",
+    "    Force Sentinel to rewrite its configuration on disk, including the "
+    "current",
+    "    Sentinel state.",
+    "INFO-CACHE <master-name>",
+    "    Return last cached INFO output from masters and all its replicas.",
+    "IS-MASTER-DOWN-BY-ADDR <ip> <port> <current-epoch> <runid>",
+    "    Check if the master specified by ip:port is down from current "
+    "Sentinel's",
+    "    point of view.",
+    "MASTER <master-name>",
+    "    Show the state and info of the specified master.",
+    "MASTERS",
+    "    Show a list of monitored masters and their state.",
+    "MONITOR <name> <ip> <port> <quorum>",
+    "    Start monitoring a new master with the specified name, ip, port and "
+    "quorum.",
+    "MYID",
+    "    Return the ID of the Sentinel instance.",
+    "PENDING-SCRIPTS",
+    "    Get pending scripts information.",
+    "REMOVE <master-name>",
+    "    Remove master from Sentinel's monitor list.",
+    "REPLICAS <master-name>",
+    "    Show a list of replicas for this master and their state.",
+    "RESET <pattern>",
+    "    Reset masters for specific master name matching this pattern.",
+    "SENTINELS <master-name>",
+    "    Show a list of Sentinel instances for this master and their state.",
+    "SET <master-name> <option> <value> [<option> <value> ...]",
+    "    Set configuration parameters for certain masters.",
+    "SIMULATE-FAILURE [CRASH-AFTER-ELECTION] [CRASH-AFTER-PROMOTION] [HELP]",
+    "    Simulate a Sentinel crash.",
+    "HELP",
+    "    Prints this help.",
+};
+
 void rkv_cmd_sentinel(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	struct rkv_sentinel *s = c->node->sentinel;
@@ -2841,6 +3055,15 @@ void rkv_cmd_sentinel(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	} else if (rkv_arg_is(sub, "flushconfig")) {
 		flush_config(c->node);
 		rkv_reply_ok(c);
+	} else if (rkv_arg_is(sub, "config")) {
+		cmd_config(c, argc, argv);
+	} else if (rkv_arg_is(sub, "help") && argc == 2) {
+		size_t n = sizeof(sentinel_help) / sizeof(*sentinel_help);
+
+		rkv_resp_add_array(&c->obuf, (long long)n);
+		for (size_t i = 0; i < n; i++)
+			rkv_resp_add_status(&c->obuf, sentinel_help[i],
+					    strlen(sentinel_help[i]));
 	} else {
 		rkv_resp_add_errorf(&c->obuf,
 				    "unknown subcommand '%.*s'. Try SENTINEL "

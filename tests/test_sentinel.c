@@ -1139,6 +1139,75 @@ START_TEST(test_config_errors)
 }
 END_TEST
 
+/* SENTINEL CONFIG GET/SET and HELP, replies as redis-sentinel 7.0.15's
+ * (compared byte for byte by tests/integration/test_sentinel_config.py). */
+START_TEST(test_sentinel_config_cmd)
+{
+	rkv_reply *r;
+	char *text = NULL;
+	size_t len = 0;
+
+	seed_topology(false);
+	r = cmd(s, "SENTINEL", "CONFIG", "GET", "*");
+	ck_assert_int_eq(r->count, 12);
+	ck_assert_str_eq(r->elements[0]->str, "resolve-hostnames");
+	ck_assert_str_eq(r->elements[1]->str, "no");
+	ck_assert_str_eq(r->elements[7]->str, "0"); /* announce-port */
+	rkv_reply_free(s->node, r);
+	r = cmd(s, "SENTINEL", "CONFIG", "SET", "announce-ip");
+	ck_assert_int_eq(r->type, RKV_REPLY_ERROR);
+	rkv_reply_free(s->node, r);
+	{
+		const char *argv[5] = {"SENTINEL", "CONFIG", "SET",
+				       "announce-port", "70000"};
+
+		ck_assert_int_eq(
+		    rkv_node_command(s->node, 0, 5, argv, NULL, &r), 0);
+		ck_assert_str_eq(r->str, "ERR Invalid value '70000' to "
+					 "SENTINEL CONFIG SET "
+					 "'announce-port'");
+		rkv_reply_free(s->node, r);
+		argv[3] = "nosuch";
+		ck_assert_int_eq(
+		    rkv_node_command(s->node, 0, 5, argv, NULL, &r), 0);
+		ck_assert_str_eq(r->str, "ERR Invalid argument 'nosuch' to "
+					 "SENTINEL CONFIG SET");
+		rkv_reply_free(s->node, r);
+		argv[3] = "announce-ip";
+		argv[4] = "10.1.2.3";
+		ck_assert_int_eq(
+		    rkv_node_command(s->node, 0, 5, argv, NULL, &r), 0);
+		ck_assert_str_eq(r->str, "OK");
+		rkv_reply_free(s->node, r);
+		argv[3] = "announce-port";
+		argv[4] = "4567";
+		ck_assert_int_eq(
+		    rkv_node_command(s->node, 0, 5, argv, NULL, &r), 0);
+		ck_assert_str_eq(r->str, "OK");
+		rkv_reply_free(s->node, r);
+	}
+	r = cmd(s, "SENTINEL", "CONFIG", "GET", "ANNOUNCE-*");
+	ck_assert_int_eq(r->count, 6);
+	ck_assert_str_eq(r->elements[3]->str, "10.1.2.3");
+	ck_assert_str_eq(r->elements[5]->str, "4567");
+	rkv_reply_free(s->node, r);
+	ck_assert_int_eq(rkv_node_config_rewrite(s->node, "", 0, &text, &len),
+			 0);
+	ck_assert_msg(strstr(text, "sentinel announce-ip 10.1.2.3\n") &&
+			  strstr(text, "sentinel announce-port 4567\n"),
+		      "%s", text);
+	rkv_node_config_free_text(s->node, text);
+	r = cmd(s, "SENTINEL", "CONFIG", "GET", NULL);
+	ck_assert_str_eq(r->str, "ERR Only SENTINEL CONFIG GET <option> / SET "
+				 "<option> <value> are supported.");
+	rkv_reply_free(s->node, r);
+	r = cmd(s, "SENTINEL", "HELP", NULL, NULL);
+	ck_assert_int_eq(r->count, 49);
+	ck_assert_str_eq(r->elements[48]->str, "    Prints this help.");
+	rkv_reply_free(s->node, r);
+}
+END_TEST
+
 static Suite *sentinel_suite(void)
 {
 	Suite *su = suite_create("sentinel");
@@ -1156,6 +1225,7 @@ static Suite *sentinel_suite(void)
 	tcase_add_test(tc, test_below_quorum);
 	tcase_add_test(tc, test_config_rewrite);
 	tcase_add_test(tc, test_config_errors);
+	tcase_add_test(tc, test_sentinel_config_cmd);
 	suite_add_tcase(su, tc);
 	return su;
 }

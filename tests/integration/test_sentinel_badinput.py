@@ -183,14 +183,16 @@ def file_errors(tmp):
 class Sentinel:
     """rkv-server --sentinel with `lines` in its file, logging to a file."""
 
-    def __init__(self, tmp, name, lines):
-        self.port = rkvtest.free_port()
+    def __init__(self, tmp, name, lines, port=None):
+        """lines None: restart on the file (and `port`) of before."""
+        self.port = port or rkvtest.free_port()
         self.conf = os.path.join(tmp, name + ".conf")
         self.logpath = os.path.join(tmp, name + ".log")
-        with open(self.conf, "w") as f:
-            f.write(f"port {self.port}\nbind 127.0.0.1\ndir {tmp}\n"
-                    f"logfile {self.logpath}\n")
-            f.write("".join(line + "\n" for line in lines))
+        if lines is not None:
+            with open(self.conf, "w") as f:
+                f.write(f"port {self.port}\nbind 127.0.0.1\ndir {tmp}\n"
+                        f"logfile {self.logpath}\n")
+                f.write("".join(line + "\n" for line in lines))
         self.proc = subprocess.Popen([RKV, self.conf, "--sentinel"],
                                      stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL,
