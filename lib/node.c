@@ -1090,8 +1090,16 @@ int rkv_conn_recv(rkv_conn *c, const uint8_t *data, size_t len)
 		rkv_buf_free(&c->qbuf);
 	else if (c->obuf.len > 65536)
 		rkv_conn_check_obuf(c);
-	conn_flush(c);
 	if (c->node->pending)
 		rkv_node_flush_pending(c->node);
+	/* A write waiting in the replicas' stream (sent once per event-loop
+	   iteration by rkv_repl_background()): the reply waits for it and
+	   goes out after it, as Redis's beforeSleep() writes the replicas
+	   first. Otherwise a client could see the reply to a write that a
+	   kill -9 of this master then loses. */
+	if (c->node->repl.unflushed && c->obuf.len && !c->closing)
+		rkv_conn_mark_pending(c);
+	else
+		conn_flush(c);
 	return c->closing ? RKV_ERR_CLOSED : 0;
 }

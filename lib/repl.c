@@ -584,15 +584,20 @@ int rkv_repl_background(rkv_node *node, size_t budget)
 		if (s->state == RKV_REPLICA_SNAPSHOT && !s->conn->closed)
 			more |= sync_step(node, s, budget);
 	}
-	if (node->repl.unflushed) {
-		node->repl.unflushed = false;
-		for (s = node->repl.replicas; s; s = s->next)
-			if (s->conn->obuf.len && !s->conn->closed)
-				rkv_conn_mark_pending(s->conn);
-	}
+	rkv_repl_stream_pending(node);
 	if (node->pending)
 		rkv_node_flush_pending(node);
 	return more;
+}
+
+void rkv_repl_stream_pending(rkv_node *node)
+{
+	if (!node->repl.unflushed)
+		return;
+	node->repl.unflushed = false;
+	for (rkv_replica *s = node->repl.replicas; s; s = s->next)
+		if (s->conn->obuf.len && !s->conn->closed)
+			rkv_conn_mark_pending(s->conn);
 }
 
 /* Start the full syncs whose delay (repl-diskless-sync-delay) passed, or

@@ -165,6 +165,10 @@ void rkv_repl_replica_gone(rkv_conn *c);
  * sync can make progress now, else 0. */
 int rkv_repl_background(rkv_node *node, size_t budget);
 
+/* Marks pending the online replicas holding stream bytes not yet sent, so
+ * that the next rkv_node_flush_pending() sends them. */
+void rkv_repl_stream_pending(rkv_node *node);
+
 /* Once per tick: delayed full syncs, PING into the stream, timeouts, the
  * good-replicas count, repl-backlog-ttl, WAIT timeouts. */
 void rkv_repl_cron(rkv_node *node);
