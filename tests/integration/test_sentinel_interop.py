@@ -222,6 +222,46 @@ def master_addr(s):
     return call(s.port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")
 
 
+def seed_sequence(s, mp, p, q):
+    """s's log has the seed's failover events, in order: master mp failed
+    over to p, q re-pointed."""
+    myid = call(s.port, "SENTINEL", "MYID")
+
+    def sl(port, mport):
+        return (f"slave 127.0.0.1:{port} 127.0.0.1 {port} @ "
+                f"mymaster 127.0.0.1 {mport}")
+    want = [
+        f"# +sdown master mymaster 127.0.0.1 {mp}",
+        f"# +odown master mymaster 127.0.0.1 {mp} #quorum 1/1",
+        "# +new-epoch 1",
+        f"# +try-failover master mymaster 127.0.0.1 {mp}",
+        f"# +vote-for-leader {myid} 1",
+        f"# +elected-leader master mymaster 127.0.0.1 {mp}",
+        f"# +failover-state-select-slave master mymaster 127.0.0.1 {mp}",
+        f"# +selected-slave {sl(p, mp)}",
+        f"* +failover-state-send-slaveof-noone {sl(p, mp)}",
+        f"* +failover-state-wait-promotion {sl(p, mp)}",
+        f"# +promoted-slave {sl(p, mp)}",
+        f"# +failover-state-reconf-slaves master mymaster 127.0.0.1 {mp}",
+        f"* +slave-reconf-sent {sl(q, mp)}",
+        f"* +slave-reconf-inprog {sl(q, mp)}",
+        f"* +slave-reconf-done {sl(q, mp)}",
+        f"# +failover-end master mymaster 127.0.0.1 {mp}",
+        f"# +switch-master mymaster 127.0.0.1 {mp} 127.0.0.1 {p}",
+        f"* +slave {sl(q, p)}",
+        f"* +slave {sl(mp, p)}",
+        f"# +sdown {sl(mp, p)}",
+    ]
+    ev = s.events()
+    k = 0
+    for w in want:
+        while k < len(ev) and ev[k] != w:
+            k += 1
+        expect(k < len(ev), f"{s.name}: missing or out of order: {w}\n" +
+               "\n".join(ev))
+        k += 1
+
+
 def dump(nodes):
     for n in nodes:
         print(f"--- {n.name} ({n.logpath})\n{n.log()[-5000:]}")
@@ -267,14 +307,11 @@ def data_failover(tmp, prefix, data_exe, sentinel_exe, title):
             expect(has_keys(p, keys), "acknowledged writes lost (new)")
             expect(has_keys(other.port, keys),
                    "acknowledged writes lost (other)")
-            ev = s.log()
-            for w in (f"+odown master mymaster 127.0.0.1 {mp} #quorum 1/1",
-                      f"+promoted-slave slave 127.0.0.1:{p} 127.0.0.1 {p}",
-                      f"+slave-reconf-done slave 127.0.0.1:{other.port} ",
-                      f"+failover-end master mymaster 127.0.0.1 {mp}",
-                      f"+switch-master mymaster 127.0.0.1 {mp} "
-                      f"127.0.0.1 {p}"):
-                expect(w in ev, f"sentinel log lacks {w!r}")
+            # The seed's event sequence, in order (the same lines from
+            # redis-sentinel and from rkv's sentinel).
+            wait_for("+sdown of the old master", lambda:
+                     f"+sdown slave 127.0.0.1:{mp} " in s.log())
+            seed_sequence(s, mp, p, other.port)
             if redis_data:
                 expect("MASTER MODE enabled" in new.log(), new.log())
                 expect("Successful partial resynchronization with master."
@@ -371,6 +408,7 @@ def three_rkv_sentinels(tmp):
             expect(sum(lg.count("+failover-end master mymaster")
                        for lg in logs) == 1, "\n".join(logs))
             leader = leaders[0]
+            print(f"# leader: {leader.name}", flush=True)
             sw = f"+switch-master mymaster 127.0.0.1 {mp} 127.0.0.1 {p}"
             for s, lg in zip(ss, logs):
                 expect(lg.count(sw) == 1, f"{s.name}: {sw}\n{lg}")
@@ -489,9 +527,14 @@ def mixed_sentinels(tmp):
                        for lg in logs) == 1, "\n".join(logs))
             expect(sum(lg.count("+failover-end master mymaster")
                        for lg in logs) == 1, "\n".join(logs))
+            leader = [s for s, lg in zip(ss, logs)
+                      if "+elected-leader master mymaster" in lg][0]
+            print(f"# leader: {leader.name}", flush=True)
             sw = f"+switch-master mymaster 127.0.0.1 {mp} 127.0.0.1 {p}"
             for s, lg in zip(ss, logs):
                 expect(lg.count(sw) == 1, f"{s.name}: {sw}\n{lg}")
+                if s is not leader:
+                    expect("+config-update-from sentinel" in lg, lg)
             epochs = {pairs(call(s.port, "SENTINEL", "MASTER",
                                  "mymaster"))["config-epoch"] for s in ss}
             expect(len(epochs) == 1, epochs)
