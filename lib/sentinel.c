@@ -1693,6 +1693,12 @@ static void reset_master(sri *m, int flags)
 		s->flags &= ~SRI_MASTER_DOWN;
 		s->leader[0] = '\0';
 		s->last_master_down_reply_time = 0;
+		/* Replies still on their way are about the old address too. */
+		for (unsigned i = 0; i < s->qlen; i++)
+			if (s->q[(s->qhead + i) % REPLY_QUEUE] == R_ASK)
+				s->q[(s->qhead + i) % REPLY_QUEUE] = R_DISCARD;
+		if (s->cur_kind == R_ASK)
+			s->cur_kind = R_DISCARD;
 	}
 	link_close(m);
 	m->flags &= SRI_MASTER;

@@ -27,14 +27,15 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rkvtest  # noqa: E402
-from rkvtest import check, expect  # noqa: E402
+from rkvtest import expect  # noqa: E402
 
 try:
-    import redis  # python3-redis on Debian's /usr/bin/python3
+    # python3-redis on Debian's /usr/bin/python3
     from redis.sentinel import Sentinel
 except ImportError as e:
     print(f"FAIL: cannot import redis-py into {sys.executable} ({e}); "
@@ -197,8 +198,8 @@ def synced(m, r):
         ri["master_repl_offset"] == mo
 
 
-def write_acked(m, prefix, n=NKEYS):
-    """n SETs on the master, then WAIT 2: the keys both replicas have."""
+def write_acked(m, prefix, n=NKEYS, replicas=2):
+    """n SETs on the master, then WAIT: the keys the replicas have."""
     keys = {}
     with rkvtest.connect(m.port) as s:
         f = s.makefile("rb")
@@ -207,8 +208,9 @@ def write_acked(m, prefix, n=NKEYS):
             s.sendall(rkvtest.cmd("SET", k, v))
             expect(parse(f) == "OK", "SET")
             keys[k] = v
-        s.sendall(rkvtest.cmd("WAIT", "2", "5000"))
-        expect(parse(f) == 2, "WAIT 2: not acknowledged by both replicas")
+        s.sendall(rkvtest.cmd("WAIT", str(replicas), "5000"))
+        expect(parse(f) == replicas, "WAIT: not acknowledged by the "
+               "replicas")
     return keys
 
 
@@ -260,6 +262,39 @@ def seed_sequence(s, mp, p, q):
         expect(k < len(ev), f"{s.name}: missing or out of order: {w}\n" +
                "\n".join(ev))
         k += 1
+
+
+_lock = threading.Lock()
+_local = threading.local()
+
+
+def check(name, fn):
+    """rkvtest.check() for scenarios running in threads: one at a time
+    counts; a failure is remembered for this thread's scenario (its logs
+    are printed)."""
+    def run():
+        try:
+            return fn()
+        except Exception:
+            _local.failed = True
+            raise
+    t = time.monotonic()
+    r = run_check(name, run)
+    print(f"     ({time.monotonic() - t:.1f} s: {name})", flush=True)
+    return r
+
+
+def run_check(name, fn):
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - report as a failed check
+        with _lock:
+            rkvtest.failed += 1
+            print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
+        return
+    with _lock:
+        rkvtest.passed += 1
+        print(f"ok   {name}", flush=True)
 
 
 def dump(nodes):
@@ -338,7 +373,7 @@ def data_failover(tmp, prefix, data_exe, sentinel_exe, title):
     finally:
         for n in nodes:
             n.stop()
-        if rkvtest.failed:
+        if getattr(_local, "failed", False):
             dump(nodes)
 
 
@@ -473,7 +508,7 @@ def three_rkv_sentinels(tmp):
     finally:
         for n in nodes:
             n.stop()
-        if rkvtest.failed:
+        if getattr(_local, "failed", False):
             dump(nodes)
 
 
@@ -490,6 +525,7 @@ def mixed_sentinels(tmp):
                    REDIS_SENTINEL, sentinel=True)]
         nodes += ss
         mp = m.port
+        state = {}
 
         def discovery():
             for s in ss:
@@ -519,6 +555,7 @@ def mixed_sentinels(tmp):
             p = int(addrs[0][1])
             expect(p in (r1.port, r2.port), p)
             new, other = (r1, r2) if p == r1.port else (r2, r1)
+            state["new"], state["other"] = new, other
             wait_for("the other replica follows", lambda: synced(new, other))
             expect(has_keys(p, keys) and has_keys(other.port, keys),
                    "acknowledged writes lost")
@@ -540,29 +577,80 @@ def mixed_sentinels(tmp):
             expect(len(epochs) == 1, epochs)
         check("2 rkv sentinels + redis-sentinel, quorum 2: one failover, "
               "all agree", failover)
+
+        def redis_leads():
+            # The rkv sentinels cannot reach ODOWN (quorum 4 of 3): they
+            # still answer is-master-down-by-addr and vote, so the
+            # redis-sentinel leads; they learn the result from its hellos.
+            new, other = state["new"], state["other"]
+            for s in ss[:2]:
+                expect(call(s.port, "SENTINEL", "SET", "mymaster", "quorum",
+                            "4") == "OK", "SENTINEL SET quorum")
+            real = ss[2]
+            rid = call(real.port, "SENTINEL", "MYID")
+            before = [s.log().count("+elected-leader") for s in ss]
+            keys = write_acked(new, "k2", replicas=1)
+            np = new.port
+            new.kill9()
+            for s in ss:
+                wait_for(f"{s.name} switched again", lambda:
+                         f"+switch-master mymaster 127.0.0.1 {np} "
+                         f"127.0.0.1 {other.port}" in s.log())
+            logs = [s.log() for s in ss]
+            after = [lg.count("+elected-leader") for lg in logs]
+            expect(after == [before[0], before[1], before[2] + 1],
+                   (before, after))
+            epoch = pairs(call(real.port, "SENTINEL", "MASTER",
+                               "mymaster"))["config-epoch"]
+            for s, lg in zip(ss[:2], logs):
+                expect(f"+vote-for-leader {rid} {epoch}\n" in lg, lg)
+                expect(f"+config-update-from sentinel {rid} " in lg, lg)
+                expect("+odown master mymaster 127.0.0.1 "
+                       f"{np}" not in lg, lg)
+                mi = pairs(call(s.port, "SENTINEL", "MASTER", "mymaster"))
+                expect(mi["config-epoch"] == epoch, (mi, epoch))
+            for s in ss:
+                expect(master_addr(s) == ["127.0.0.1", str(other.port)],
+                       s.name)
+            expect(info(other.port, "replication")["role"] == "master", "")
+            expect(has_keys(other.port, keys), "acknowledged writes lost")
+        check("mixed sentinels: redis-sentinel leads, rkv sentinels vote "
+              "and follow", redis_leads)
     finally:
         for n in nodes:
             n.stop()
-        if rkvtest.failed:
+        if getattr(_local, "failed", False):
             dump(nodes)
 
 
 def main():
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="rkv-sentinterop-") as tmp:
-        for fn in (
-            lambda: data_failover(tmp, "s1", RKV, REDIS_SENTINEL,
-                                  "redis-sentinel fails over three "
-                                  "rkv-server nodes"),
-            lambda: data_failover(tmp, "s2", REDIS_SERVER, RKV,
-                                  "rkv sentinel fails over three "
-                                  "redis-server nodes"),
-            lambda: three_rkv_sentinels(tmp),
-            lambda: mixed_sentinels(tmp),
-        ):
-            t = time.monotonic()
-            fn()
-            print(f"     ({time.monotonic() - t:.1f} s)", flush=True)
+        # The scenarios are independent (own ports, own files): they run
+        # side by side, as their time is mostly the sentinels' timers.
+        def guarded(fn):
+            def run(tmp):
+                try:
+                    fn(tmp)
+                except Exception as e:  # noqa: BLE001 - a setup failure
+                    msg = repr(e)
+                    run_check("setup", lambda: expect(False, msg))
+            return run
+        threads = [threading.Thread(target=guarded(fn), args=(tmp,))
+                   for fn in (
+            lambda tmp: data_failover(tmp, "s1", RKV, REDIS_SENTINEL,
+                                      "redis-sentinel fails over three "
+                                      "rkv-server nodes"),
+            lambda tmp: data_failover(tmp, "s2", REDIS_SERVER, RKV,
+                                      "rkv sentinel fails over three "
+                                      "redis-server nodes"),
+            three_rkv_sentinels,
+            mixed_sentinels,
+        )]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
     print(f"# total {time.monotonic() - t0:.1f} s")
     return rkvtest.summary()
 
