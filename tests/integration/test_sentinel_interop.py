@@ -130,6 +130,7 @@ class Node:
         self.start()
 
     def start(self):
+        self.killed = False
         argv = [self.exe, self.conf]
         if self.sentinel and self.exe == RKV:
             argv.append("--sentinel")
@@ -151,6 +152,7 @@ class Node:
     def kill9(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
+        self.killed = True
 
     def log(self):
         return rkvtest.read_text(self.logpath) if \
@@ -297,6 +299,20 @@ def run_check(name, fn):
         print(f"ok   {name}", flush=True)
 
 
+def stop_all(nodes, title):
+    """Stops every node by PID; the rkv-server processes not killed by the
+    test must exit 0 on SIGTERM (no leak under sanitizers)."""
+    bad = []
+    for n in nodes:
+        st = n.stop()
+        if n.exe == RKV and not n.killed and st != 0:
+            bad.append((n.name, st))
+    run_check(f"{title}: rkv-server processes exit 0 on SIGTERM",
+              lambda: expect(not bad, bad))
+    if bad:
+        _local.failed = True
+
+
 def dump(nodes):
     for n in nodes:
         print(f"--- {n.name} ({n.logpath})\n{n.log()[-5000:]}")
@@ -371,8 +387,7 @@ def data_failover(tmp, prefix, data_exe, sentinel_exe, title):
             expect(master_addr(s) == ["127.0.0.1", str(p)], "address")
         check(title, scenario)
     finally:
-        for n in nodes:
-            n.stop()
+        stop_all(nodes, f"{title} ({prefix})")
         if getattr(_local, "failed", False):
             dump(nodes)
 
@@ -506,8 +521,7 @@ def three_rkv_sentinels(tmp):
         check("quorum 2 with two sentinels stopped: +sdown, no +odown",
               no_quorum)
     finally:
-        for n in nodes:
-            n.stop()
+        stop_all(nodes, "three rkv sentinels")
         if getattr(_local, "failed", False):
             dump(nodes)
 
@@ -617,8 +631,7 @@ def mixed_sentinels(tmp):
         check("mixed sentinels: redis-sentinel leads, rkv sentinels vote "
               "and follow", redis_leads)
     finally:
-        for n in nodes:
-            n.stop()
+        stop_all(nodes, "mixed sentinels")
         if getattr(_local, "failed", False):
             dump(nodes)
 
