@@ -363,8 +363,14 @@ def data_failover(tmp, prefix, data_exe, sentinel_exe, title):
             wait_for("+sdown of the old master", lambda:
                      f"+sdown slave 127.0.0.1:{mp} " in s.log())
             seed_sequence(s, mp, p, other.port)
+            # The sentinel's transaction ran on its named command link.
+            sid = call(s.port, "SENTINEL", "MYID")
+            expect(f"name=sentinel-{sid[:8]}-cmd" in new.log(), new.log())
             if redis_data:
-                expect("MASTER MODE enabled" in new.log(), new.log())
+                expect("MASTER MODE enabled (user request from " in
+                       new.log(), new.log())
+                expect(f"REPLICAOF 127.0.0.1:{p} enabled (user request "
+                       "from " in other.log(), other.log())
                 expect("Successful partial resynchronization with master."
                        in other.log(), other.log())
                 expect("Partial resynchronization request from "
