@@ -2348,6 +2348,8 @@ int main(int argc, char **argv)
 			server_log(&srv, RKV_LOG_WARNING,
 				   "Sentinel needs config file on disk to save "
 				   "state. Exiting...");
+			free(cl.options.p);
+			teardown(&srv);
 			return 1;
 		}
 		if (access(srv.cfg.configfile, W_OK) == -1) {
@@ -2355,6 +2357,8 @@ int main(int argc, char **argv)
 				   "Sentinel config file %s is not writable: "
 				   "%s. Exiting...",
 				   srv.cfg.configfile, strerror(errno));
+			free(cl.options.p);
+			teardown(&srv);
 			return 1;
 		}
 	}

@@ -614,25 +614,6 @@ static void section_stats(info_ctx *x)
 	kv(x, "io_threaded_writes_processed", "%d", 0);
 }
 
-static long long info_conf_ll(rkv_node *node, const char *name, long long dflt)
-{
-	char v[32];
-	long long n;
-
-	if (rkv_node_config_get(node, name, v, sizeof(v)) < 0 ||
-	    !rkv_string2ll(v, strlen(v), &n))
-		return dflt;
-	return n;
-}
-
-static int info_conf_yes(rkv_node *node, const char *name)
-{
-	char v[8];
-
-	return rkv_node_config_get(node, name, v, sizeof(v)) >= 0 &&
-	       strcmp(v, "yes") == 0;
-}
-
 static void section_replication(info_ctx *x)
 {
 	const rkv_repl *r = &x->node->repl;
@@ -669,11 +650,11 @@ static void section_replication(info_ctx *x)
 			kv(x, "master_link_down_since_seconds", "%lld",
 			   st.down_since_s);
 		kv(x, "slave_priority", "%lld",
-		   info_conf_ll(x->node, "replica-priority", 100));
+		   rkv_config_ll(x->node, "replica-priority", 100));
 		kv(x, "slave_read_only", "%d",
 		   rkv_replica_deny_writes(x->node) ? 1 : 0);
 		kv(x, "replica_announced", "%d",
-		   info_conf_yes(x->node, "replica-announced"));
+		   rkv_config_yes(x->node, "replica-announced"));
 	} else {
 		kv(x, "role", "%s", "master");
 	}

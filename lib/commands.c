@@ -582,6 +582,16 @@ void rkv_command_call(rkv_conn *c, const rkv_command *cmd, size_t argc,
 		rkv_monitor_feed(c, argc, argv);
 }
 
+/* Whether a command may come in a master's replication stream. */
+static bool from_master_ok(const rkv_command *cmd)
+{
+	return (cmd->flags &
+		(RKV_CMD_WRITE | RKV_CMD_READONLY | RKV_CMD_MAY_REPLICATE)) ||
+	       cmd->proc == rkv_cmd_select || cmd->proc == rkv_cmd_ping ||
+	       cmd->proc == rkv_cmd_multi || cmd->proc == rkv_cmd_exec ||
+	       cmd->proc == rkv_cmd_discard;
+}
+
 void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 {
 	rkv_node *node = c->node;
@@ -658,7 +668,22 @@ void rkv_command_execute(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	if (c->flags & RKV_CONN_MASTER) {
 		/* Our master's stream: applied whatever the local limits
-		 * (Redis's obey_client). */
+		 * (Redis's obey_client). Only what a master's stream holds is
+		 * run: data commands, SELECT, PING and transactions; a
+		 * SYNC, MONITOR, SUBSCRIBE, WAIT, REPLICAOF, SHUTDOWN... would
+		 * turn the link into something else (logged as an error sent
+		 * to the master, which gets no reply). */
+		if (!from_master_ok(cmd)) {
+			rkv_resp_add_errorf(
+			    &c->obuf,
+			    "-ERR '%s' is not accepted from "
+			    "the master",
+			    rkv_command_fullname(cmd, sub, fullname,
+						 sizeof(fullname)));
+			node->stats.error_replies++;
+			reject(c);
+			return;
+		}
 		if ((c->flags & RKV_CONN_MULTI) &&
 		    !(cmd->flags & RKV_CMD_TXN)) {
 			if (!rkv_multi_queue(c, cmd, argc, argv))

@@ -2619,3 +2619,22 @@ void rkv_cmd_config(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	else
 		config_help(c);
 }
+
+long long rkv_config_ll(rkv_node *node, const char *name, long long dflt)
+{
+	char v[32];
+	long long n;
+
+	if (rkv_node_config_get(node, name, v, sizeof(v)) < 0 ||
+	    !rkv_string2ll(v, strlen(v), &n))
+		return dflt;
+	return n;
+}
+
+bool rkv_config_yes(rkv_node *node, const char *name)
+{
+	char v[8];
+
+	return rkv_node_config_get(node, name, v, sizeof(v)) >= 0 &&
+	       strcmp(v, "yes") == 0;
+}

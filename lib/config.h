@@ -21,6 +21,13 @@ bool rkv_config_memtoull(const char *s, unsigned long long *out);
  * snprintf: the output is truncated but NUL-terminated when cap is short). */
 size_t rkv_config_repr(char *dst, size_t cap, const char *s, size_t len);
 
+/* A directive's value as an integer; dflt when it has none or it is not
+ * an integer. */
+long long rkv_config_ll(rkv_node *node, const char *name, long long dflt);
+
+/* True when a yes/no directive is "yes". */
+bool rkv_config_yes(rkv_node *node, const char *name);
+
 /* Number of directives in the table (aliases not counted). */
 size_t rkv_config_table_size(void);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "config.h"
 #include "node.h"
 #include "rkv.h"
 #include "snapshot.h"
@@ -224,25 +225,6 @@ static void buf_reset(rkv_buf *b)
 		rkv_buf_init(b, a);
 	}
 	b->len = b->start = 0;
-}
-
-static bool config_yes(rkv_node *node, const char *name)
-{
-	char v[8];
-
-	return rkv_node_config_get(node, name, v, sizeof(v)) >= 0 &&
-	       strcmp(v, "yes") == 0;
-}
-
-static long long config_ll(rkv_node *node, const char *name, long long dflt)
-{
-	char v[32];
-	long long n;
-
-	if (rkv_node_config_get(node, name, v, sizeof(v)) < 0 ||
-	    !rkv_string2ll(v, strlen(v), &n))
-		return dflt;
-	return n;
 }
 
 const char *rkv_replica_name(const rkv_conn *c, char *buf, size_t cap)
@@ -485,8 +467,8 @@ static bool sync_start(rkv_node *node, rkv_replica *s)
 	 * replication RDB: the replica keeps them until this master's DEL
 	 * (which the stream carries), so both hold the same keys. */
 	s->snap = rkv_snapshot_begin(&node->ks, INT64_MIN,
-				     config_yes(node, "rdbcompression"),
-				     config_yes(node, "rdbchecksum"), &aux);
+				     rkv_config_yes(node, "rdbcompression"),
+				     rkv_config_yes(node, "rdbchecksum"), &aux);
 	if (!s->snap) {
 		/* All RKV_SNAPSHOT_MAX slots busy (or no memory): the replica
 		 * waits, and the cron tries again. */
@@ -613,10 +595,10 @@ static void start_waiting(rkv_node *node, bool force)
 		if (s->state != RKV_REPLICA_WAIT_START || s->conn->closed)
 			continue;
 		if (delay < 0)
-			delay =
-			    config_yes(node, "repl-diskless-sync")
-				? config_ll(node, "repl-diskless-sync-delay", 5)
-				: 0;
+			delay = rkv_config_yes(node, "repl-diskless-sync")
+				    ? rkv_config_ll(
+					  node, "repl-diskless-sync-delay", 5)
+				    : 0;
 		if (!force && node->cmd_time_ms - s->since_ms < delay * 1000)
 			continue;
 		if (!sync_start(node, s) || logged)
@@ -658,9 +640,9 @@ static void every_second(rkv_node *node)
 {
 	rkv_repl *r = &node->repl;
 	int64_t now = node->cmd_time_ms;
-	long long period = config_ll(node, "repl-ping-replica-period", 10);
-	long long timeout = config_ll(node, "repl-timeout", 60);
-	long long ttl = config_ll(node, "repl-backlog-ttl", 3600);
+	long long period = rkv_config_ll(node, "repl-ping-replica-period", 10);
+	long long timeout = rkv_config_ll(node, "repl-timeout", 60);
+	long long ttl = rkv_config_ll(node, "repl-backlog-ttl", 3600);
 	rkv_replica *s, *next;
 	char name[96];
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "config.h"
 #include "node.h"
 #include "rdb.h"
 #include "repl.h"
@@ -75,25 +76,6 @@ static struct rkv_mlink *replica_get(rkv_node *node)
 	node->mlink = r;
 	node->repl.is_replica = true;
 	return r;
-}
-
-static long long conf_ll(rkv_node *node, const char *name, long long dflt)
-{
-	char v[32];
-	long long n;
-
-	if (rkv_node_config_get(node, name, v, sizeof(v)) < 0 ||
-	    !rkv_string2ll(v, strlen(v), &n))
-		return dflt;
-	return n;
-}
-
-static bool conf_yes(rkv_node *node, const char *name)
-{
-	char v[8];
-
-	return rkv_node_config_get(node, name, v, sizeof(v)) >= 0 &&
-	       strcmp(v, "yes") == 0;
 }
 
 /* Append a command (NUL-terminated arguments) to the link's output. */
@@ -294,10 +276,10 @@ static void send_psync(rkv_node *node, struct rkv_mlink *r)
 static void send_handshake(rkv_node *node, struct rkv_mlink *r)
 {
 	char pass[512], user[256], ip[256], port[16];
-	long long p = conf_ll(node, "replica-announce-port", 0);
+	long long p = rkv_config_ll(node, "replica-announce-port", 0);
 
 	if (p == 0)
-		p = conf_ll(node, "port", 6379);
+		p = rkv_config_ll(node, "port", 6379);
 	snprintf(port, sizeof(port), "%lld", p);
 	r->state = RKV_REPL_PORT;
 	if (rkv_node_config_get(node, "masterauth", pass, sizeof(pass)) > 0) {
@@ -836,7 +818,7 @@ void rkv_replica_cron(rkv_node *node)
 
 	if (!r || !r->host[0])
 		return;
-	timeout = conf_ll(node, "repl-timeout", 60) * 1000;
+	timeout = rkv_config_ll(node, "repl-timeout", 60) * 1000;
 	switch (r->state) {
 	case RKV_REPL_CONNECT:
 		if (now >= r->next_try_ms)
@@ -1085,13 +1067,13 @@ bool rkv_replica_sync_refused(rkv_node *node)
 
 bool rkv_replica_deny_writes(rkv_node *node)
 {
-	return node->mlink && conf_yes(node, "replica-read-only");
+	return node->mlink && rkv_config_yes(node, "replica-read-only");
 }
 
 bool rkv_replica_stale(rkv_node *node)
 {
 	return node->mlink && node->mlink->state != RKV_REPL_CONNECTED &&
-	       !conf_yes(node, "replica-serve-stale-data");
+	       !rkv_config_yes(node, "replica-serve-stale-data");
 }
 
 bool rkv_replica_get_status(rkv_node *node, rkv_replica_status *st)

@@ -1702,6 +1702,21 @@ static void reset_master(sri *m, int flags)
 	list_free(&m->slaves);
 	if (!(flags & RESET_NO_SENTINELS))
 		list_free(&m->sentinels);
+	/* The other sentinels' is-master-down replies (and their votes) were
+	 * about the old address: they must not count towards an ODOWN of the
+	 * new one (Redis keeps them up to 5 s, so a new master failing soon
+	 * after a switch could reach the quorum with stale replies). */
+	for (sri *s = m->sentinels; s; s = s->next) {
+		s->flags &= ~SRI_MASTER_DOWN;
+		s->leader[0] = '\0';
+		s->last_master_down_reply_time = 0;
+		/* Replies still on their way are about the old address too. */
+		for (unsigned i = 0; i < s->qlen; i++)
+			if (s->q[(s->qhead + i) % REPLY_QUEUE] == R_ASK)
+				s->q[(s->qhead + i) % REPLY_QUEUE] = R_DISCARD;
+		if (s->cur_kind == R_ASK)
+			s->cur_kind = R_DISCARD;
+	}
 	link_close(m);
 	m->flags &= SRI_MASTER;
 	m->leader[0] = '\0';

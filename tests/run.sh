@@ -28,6 +28,7 @@ pkg-config --exists hiredis 2>/dev/null || need+=(libhiredis-dev)
 # loopback ports by the integration tests, stopped by PID).
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v redis-cli >/dev/null || need+=(redis-tools)
+command -v redis-sentinel >/dev/null || need+=(redis-sentinel)
 # redis-py for Debian's own interpreter (/usr/bin/python3, not a pyenv one).
 /usr/bin/python3 -c 'import redis' 2>/dev/null || need+=(python3-redis)
 if [ ${#need[@]} -gt 0 ]; then

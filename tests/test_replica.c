@@ -444,6 +444,44 @@ START_TEST(client_reads_hide_expired_keys_without_deleting)
 }
 END_TEST
 
+/* A master's stream holds data commands, SELECT, PING and transactions.
+ * Anything that would turn the link into something else (a replica of
+ * ours, a monitor, a subscriber, a blocked WAIT) is refused and logged;
+ * nothing goes back to the master. */
+START_TEST(master_link_refuses_non_stream_commands)
+{
+	static const char *const bad[] = {
+	    "*1\r\n$4\r\nSYNC\r\n",
+	    "*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n",
+	    "*1\r\n$7\r\nMONITOR\r\n",
+	    "*2\r\n$9\r\nSUBSCRIBE\r\n$1\r\nc\r\n",
+	    "*3\r\n$4\r\nWAIT\r\n$1\r\n1\r\n$1\r\n0\r\n",
+	    "*3\r\n$9\r\nREPLICAOF\r\n$2\r\nNO\r\n$3\r\nONE\r\n",
+	    "*1\r\n$4\r\nQUIT\r\n",
+	};
+	static const char set[] = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n";
+	long long off = 0;
+
+	handshake();
+	full_sync_eof(ID1, 0, 0, 4096);
+	h.outlen = 0;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		master_says(bad[i]);
+		off += (long long)strlen(bad[i]);
+		ck_assert_int_eq(node->repl.offset, off);
+	}
+	ck_assert(logged("is not accepted from the master"));
+	ck_assert_int_eq(rkv_node_is_replica(node), 1);
+	master_says(set);
+	ck_assert_str_eq(cmd("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"), "$1\r\nv\r\n");
+	tick_ms(1100); /* the link still acknowledges, as a replica's */
+	h.out[h.outlen] = '\0';
+	ck_assert_int_eq(h.out[0], '*');
+	ck_assert(strstr(h.out, "ACK") != NULL);
+	ck_assert(strstr(h.out, "FULLRESYNC") == NULL);
+}
+END_TEST
+
 START_TEST(reconnect_partial_resync_and_promotion)
 {
 	static const char set[] = "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\nb\r\n";
@@ -662,6 +700,7 @@ static Suite *replica_suite(void)
 	tcase_add_test(tc, multi_counts_at_exec_and_getack);
 	tcase_add_test(tc, master_stream_sees_keys_expired_locally);
 	tcase_add_test(tc, client_reads_hide_expired_keys_without_deleting);
+	tcase_add_test(tc, master_link_refuses_non_stream_commands);
 	tcase_add_test(tc, reconnect_partial_resync_and_promotion);
 	tcase_add_test(tc, truncated_rdb_keeps_the_data_and_retries);
 	tcase_add_test(tc, garbage_rdb_is_refused);

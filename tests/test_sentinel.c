@@ -911,6 +911,60 @@ START_TEST(test_below_quorum)
 }
 END_TEST
 
+/* RELIABILITY 27: the other sentinels' is-master-down-by-addr replies
+ * about the old master do not count for the new one. Two sentinels,
+ * quorum 2, fail over; then the other sentinel and the new master die at
+ * once: the survivor sees +sdown of the new master within 5 s of its last
+ * reply about the old one, but no +odown and no new failover. */
+START_TEST(test_no_stale_odown_after_switch)
+{
+	peer *s1, *s2;
+	int k, tries;
+
+	m = add_peer(63791, false, 11);
+	cmd_ok(m, "CONFIG", "SET", "repl-diskless-sync-delay", "0");
+	r1 = add_peer(63792, false, 1);
+	r2 = add_peer(63793, false, 3);
+	cmd_ok(r1, "REPLICAOF", "127.0.0.1", "63791", NULL);
+	cmd_ok(r2, "REPLICAOF", "127.0.0.1", "63791", NULL);
+	advance(2000);
+	s1 = add_peer(26379, true, 42);
+	s2 = add_peer(26380, true, 43);
+	for (int i = 0; i < 2; i++) {
+		peer *p = i ? s2 : s1;
+
+		sentinel_conf(p, "monitor", "mymaster", "127.0.0.1", "63791",
+			      "2");
+		sentinel_conf(p, "down-after-milliseconds", "mymaster", "2000",
+			      NULL, NULL);
+		sentinel_conf(p, "failover-timeout", "mymaster", "5000", NULL,
+			      NULL);
+	}
+	advance(5000);
+	ck_assert_int_eq(count_events("+sentinel sentinel "), 2);
+	kill_peer(m);
+	for (k = 0; k < 300 && count_events("+switch-master") < 2; k++)
+		advance(100);
+	ck_assert_msg(count_events("+switch-master mymaster 127.0.0.1 63791 "
+				   "127.0.0.1 63792") == 2,
+		      "%s\n---\n%s", s1->log, s2->log);
+	ck_assert_int_eq(count_events("+odown"), 2);
+	tries = count_events("+try-failover");
+	kill_peer(s2);
+	kill_peer(r1);
+	advance(4000);
+	ck_assert_msg(strstr(s1->log, "+sdown master mymaster 127.0.0.1 "
+				      "63792\n"),
+		      "%s", s1->log);
+	advance(6000);
+	ck_assert_msg(!strstr(s1->log, "+odown master mymaster 127.0.0.1 "
+				       "63792"),
+		      "%s", s1->log);
+	ck_assert_int_eq(count_events("+odown"), 2);
+	ck_assert_int_eq(count_events("+try-failover"), tries);
+}
+END_TEST
+
 START_TEST(test_sentinel_commands)
 {
 	rkv_reply *r;
@@ -1223,6 +1277,7 @@ static Suite *sentinel_suite(void)
 	tcase_add_test(tc, test_vote_survives_restart);
 	tcase_add_test(tc, test_tilt);
 	tcase_add_test(tc, test_below_quorum);
+	tcase_add_test(tc, test_no_stale_odown_after_switch);
 	tcase_add_test(tc, test_config_rewrite);
 	tcase_add_test(tc, test_config_errors);
 	tcase_add_test(tc, test_sentinel_config_cmd);

@@ -259,3 +259,24 @@ class RespReader:
             self._fill()
         data, self.buf = self.buf[:n], self.buf[n + 2:]
         return data
+
+
+class Replies(RespReader):
+    """RESP2 replies, parsed: status and error lines as str with their
+    first byte ("+OK", "-ERR ..."), integers as int, bulk strings as bytes
+    (None for a null), arrays as lists."""
+
+    def reply(self):
+        ln = self._line()
+        t, rest = ln[:1], ln[1:]
+        if t in (b"+", b"-"):
+            return ln.decode()
+        if t == b":":
+            return int(rest)
+        if t == b"$":
+            n = int(rest)
+            return None if n < 0 else self._exact(n)
+        if t == b"*":
+            n = int(rest)
+            return None if n < 0 else [self.reply() for _ in range(n)]
+        raise AssertionError(f"bad reply {ln!r}")

@@ -74,45 +74,7 @@ class Proc:
         return rkvtest.stop_pid(self.proc)
 
 
-class Reader:
-    """RESP replies from a socket, buffered across calls."""
-
-    def __init__(self, sock):
-        self.s = sock
-        self.buf = bytearray()
-
-    def _more(self):
-        chunk = self.s.recv(65536)
-        expect(chunk, "EOF")
-        self.buf.extend(chunk)
-
-    def _line(self):
-        while b"\r\n" not in self.buf:
-            self._more()
-        i = self.buf.index(b"\r\n")
-        out = bytes(self.buf[:i])
-        del self.buf[:i + 2]
-        return out
-
-    def reply(self):
-        ln = self._line()
-        t, rest = ln[:1], ln[1:]
-        if t in (b"+", b"-"):
-            return ln.decode()
-        if t == b":":
-            return int(rest)
-        if t == b"$":
-            n = int(rest)
-            if n < 0:
-                return None
-            while len(self.buf) < n + 2:
-                self._more()
-            out = bytes(self.buf[:n])
-            del self.buf[:n + 2]
-            return out
-        if t == b"*":
-            return [self.reply() for _ in range(int(rest))]
-        raise AssertionError(f"bad reply {ln!r}")
+Reader = rkvtest.Replies
 
 
 def read_reply(s):
