@@ -935,7 +935,11 @@ RKV_API int rkv_node_bgsave(rkv_node *node, char *err, size_t errlen);
  * target has caught up. A host calls this from its event loop
  * between batches (each call's cost is bounded by budget: 1000 keys of
  * small strings take well under a millisecond). rkv_node_tick() also does
- * one step. Returns 1 while background work remains, 0 when there is none
+ * one step. While replicas are attached, the reply to a write waits for
+ * this call and is sent after the stream that carries the write (so a
+ * client never sees +OK for a write a crash of this node then loses before
+ * any replica got it): a host with replicas calls it every event-loop
+ * iteration, not only from its timer. Returns 1 while background work remains, 0 when there is none
  * (a pending asynchronous commit is not work for the node), RKV_ERR_INVALID
  * for a NULL node. */
 RKV_API int rkv_node_background(rkv_node *node, size_t budget);
