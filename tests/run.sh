@@ -7,13 +7,13 @@
 #   3. gcc ASan+UBSan build: the same suites;
 #   4. valgrind (leak check) over every unit test binary;
 #   5. clang ASan+UBSan build with -Werror: the same suites;
-#   6. where clang has libFuzzer: each fuzz harness for RKV_FUZZ_SECONDS (40).
+#   6. where clang has libFuzzer: each fuzz harness for RKV_FUZZ_SECONDS (30).
 # Exits non-zero on the first failure; ends with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 out=${RKV_BUILD_ROOT:-$root/build-ci}
-fuzz_seconds=${RKV_FUZZ_SECONDS:-40}
+fuzz_seconds=${RKV_FUZZ_SECONDS:-30}
 
 # ---- dependencies --------------------------------------------------------
 need=()
