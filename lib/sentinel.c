@@ -643,6 +643,7 @@ static void link_reconnect(sri *ri)
 
 static void abort_failover(sri *ri);
 static int send_slaveof(sri *ri, const char *host, int port);
+static void failover_state_machine(sri *m);
 
 /* Redis's sentinelMasterLooksSane(). */
 static bool master_looks_sane(const sri *m)
@@ -836,6 +837,9 @@ static void refresh_info(sri *ri, const char *info, size_t len)
 				       ri, "@");
 			sentinel_event(node, RKV_LOG_WARNING,
 				       "+failover-state-reconf-slaves", m, "@");
+			/* Reconfigure the replicas now, not at the next tick.
+			 */
+			failover_state_machine(m);
 		} else {
 			/* Not ours: give it time to tell its new config, then
 			 * make it a replica again. */
@@ -885,6 +889,8 @@ static void refresh_info(sri *ri, const char *info, size_t len)
 			ri->flags |= SRI_RECONF_DONE;
 			sentinel_event(node, RKV_LOG_NOTICE,
 				       "+slave-reconf-done", ri, "@");
+			/* The next replica, or the end, now. */
+			failover_state_machine(ri->master);
 		}
 	}
 }
@@ -1136,6 +1142,11 @@ static void periodic_commands(sri *ri)
 		info_period = 1000;
 	else
 		info_period = INFO_PERIOD;
+	/* A replica being reconfigured by our failover: every tick, so the
+	 * failover ends as soon as its link is up (Redis: every second). */
+	if ((ri->flags & (SRI_RECONF_SENT | SRI_RECONF_INPROG)) &&
+	    (ri->master->flags & SRI_FAILOVER_IN_PROGRESS))
+		info_period = 100;
 	ping_period = ri->down_after_period;
 	if (ping_period > PING_PERIOD)
 		ping_period = PING_PERIOD;
@@ -1350,8 +1361,9 @@ static int send_slaveof(sri *ri, const char *host, int port)
 	static const char *const kill_pubsub[4] = {"CLIENT", "KILL", "TYPE",
 						   "pubsub"};
 	static const char *const exec[1] = {"EXEC"};
+	static const char *const info[1] = {"INFO"};
 
-	if (!ri->cc || ri->disconnected || ri->qlen + 6 > REPLY_QUEUE)
+	if (!ri->cc || ri->disconnected || ri->qlen + 7 > REPLY_QUEUE)
 		return -1;
 	if (host) {
 		snprintf(portstr, sizeof(portstr), "%d", port);
@@ -1364,6 +1376,13 @@ static int send_slaveof(sri *ri, const char *host, int port)
 	link_cmd(ri, R_DISCARD, 4, kill_normal);
 	link_cmd(ri, R_DISCARD, 4, kill_pubsub);
 	link_cmd(ri, R_DISCARD, 1, exec);
+	/* An INFO right behind the transaction: its reply shows the new
+	 * role at once, where Redis waits for the next periodic INFO (up
+	 * to a second per failover step). */
+	link_cmd(ri, R_INFO, 1, info);
+	if (ri->cc->flags & RKV_CONN_LINKUP)
+		rkv_conn_mark_pending(
+		    ri->cc); /* sent at the end of this batch */
 	return 0;
 }
 
@@ -1666,10 +1685,27 @@ static void failover_reconf_next_slave(sri *m)
 	failover_detect_end(m);
 }
 
+static void failover_step(sri *m);
+
+/* Steps that need not wait follow each other in one call (selected, then
+ * SLAVEOF NO ONE sent), where Redis takes one timer tick per step. The
+ * selection itself waits for the next tick, as in Redis: the replicas' INFO
+ * asked for when the master went down must arrive first, or none of them
+ * looks fresh enough to promote. */
 static void failover_state_machine(sri *m)
 {
-	if (!(m->flags & SRI_FAILOVER_IN_PROGRESS))
-		return;
+	for (int i = 0; i < 8 && (m->flags & SRI_FAILOVER_IN_PROGRESS); i++) {
+		enum fo_state before = m->failover_state;
+
+		failover_step(m);
+		if (m->failover_state == before ||
+		    m->failover_state == FO_SELECT_SLAVE)
+			break;
+	}
+}
+
+static void failover_step(sri *m)
+{
 	switch (m->failover_state) {
 	case FO_WAIT_START:
 		failover_wait_start(m);

@@ -302,6 +302,13 @@ def with_redis_sentinel(tmp):
                 wait_for(f"{a.logpath} knows {b.port}", lambda: any(
                     str(b.port) in (x or []) for x in
                     call(a.port, "SENTINEL", "SENTINELS", "mymaster")))
+            # Both must know the replica (from the master's INFO) before
+            # the master dies, or neither has one to promote.
+            for a in (real, ours):
+                wait_for(f"{a.logpath} knows the replica", lambda: any(
+                    str(r.port) in (x or []) for x in
+                    call(a.port, "SENTINEL", "REPLICAS", "mymaster")),
+                    deadline=30)
             m.proc.send_signal(signal.SIGKILL)
             m.proc.wait()
             want = ["127.0.0.1", str(r.port)]
