@@ -2355,6 +2355,7 @@ int main(int argc, char **argv)
 				   "Sentinel needs config file on disk to save "
 				   "state. Exiting...");
 			free(cl.options.p);
+			free(srv.cfg.configfile);
 			teardown(&srv);
 			return 1;
 		}
@@ -2364,6 +2365,7 @@ int main(int argc, char **argv)
 				   "%s. Exiting...",
 				   srv.cfg.configfile, strerror(errno));
 			free(cl.options.p);
+			free(srv.cfg.configfile);
 			teardown(&srv);
 			return 1;
 		}
