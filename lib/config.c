@@ -1146,14 +1146,16 @@ static int parse_special(rkv_node *node, const cfg_def *d, char *const *argv,
 		if (argc == 1 && argv[0][0] == '\0')
 			argc = 0;
 		/* The addresses are kept (and rewritten) space-separated, as
-		 * Redis keeps them: one that is empty or holds a space or a
-		 * control byte could not be read back, and names no address. */
+		 * Redis keeps them: one that is empty or holds a space, a
+		 * quote, a backslash or a control byte could not be read back
+		 * (a quote opens a quoted token), and names no address. */
 		for (size_t i = 0; i < argc; i++) {
 			bool ok = argv[i][0] != '\0';
 
 			for (const char *p = argv[i]; *p; p++)
 				if ((unsigned char)*p <= ' ' ||
-				    (unsigned char)*p == 0x7f)
+				    (unsigned char)*p == 0x7f || *p == '"' ||
+				    *p == '\'' || *p == '\\')
 					ok = false;
 			if (!ok) {
 				seterr(err, errlen, "Invalid bind address");

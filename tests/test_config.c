@@ -352,6 +352,9 @@ START_TEST(classes_accept_warn_refuse)
 	set_ok("bind \"127.0.0.2 ::1\"");
 	ck_assert_str_eq(get("bind"), "127.0.0.2 ::1");
 	set_fails("bind 127.0.0.1 \"\"", "Invalid bind address");
+	/* A quote inside an address would open a quoted token when the
+	 * rewritten line is read back (fuzz_config). */
+	set_fails("bind 127.0.0.1 \"a'b\"", "Invalid bind address");
 	ck_assert_str_eq(get("bind"), "127.0.0.2 ::1");
 }
 END_TEST
