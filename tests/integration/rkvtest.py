@@ -280,3 +280,43 @@ class Replies(RespReader):
             n = int(rest)
             return None if n < 0 else [self.reply() for _ in range(n)]
         raise AssertionError(f"bad reply {ln!r}")
+
+
+# ---- one command per connection, replies as text ---------------------------
+
+def parse_text(f):
+    """One RESP2 reply from a binary file object: status and error lines
+    as str without their first byte, integers as int, bulk strings
+    decoded (None for nulls), arrays as lists."""
+    line = f.readline()
+    t, rest = line[:1], line[1:-2]
+    if t in (b"+", b"-"):
+        return rest.decode()
+    if t == b":":
+        return int(rest)
+    if t == b"$":
+        n = int(rest)
+        if n < 0:
+            return None
+        return f.read(n + 2)[:-2].decode()
+    if t == b"*":
+        n = int(rest)
+        return None if n < 0 else [parse_text(f) for _ in range(n)]
+    raise AssertionError(f"bad reply {line!r}")
+
+
+def call(port, *args):
+    """Runs one command on a new connection; its reply by parse_text()."""
+    with connect(port) as s:
+        s.sendall(cmd(*args))
+        return parse_text(s.makefile("rb"))
+
+
+def info(port, section):
+    """INFO <section> as a dict of its field:value lines."""
+    out = {}
+    for line in call(port, "INFO", section).splitlines():
+        if ":" in line:
+            k, v = line.split(":", 1)
+            out[k] = v
+    return out

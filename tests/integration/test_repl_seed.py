@@ -19,39 +19,7 @@ RKV = sys.argv[1]
 DEADLINE = 30.0
 
 
-def call(port, *args):
-    """One command over RESP; returns the decoded reply."""
-    with rkvtest.connect(port) as s:
-        s.sendall(rkvtest.cmd(*args))
-        f = s.makefile("rb")
-        return parse(f)
-
-
-def parse(f):
-    line = f.readline()
-    t, rest = line[:1], line[1:-2]
-    if t in (b"+", b"-"):
-        return rest.decode()
-    if t == b":":
-        return int(rest)
-    if t == b"$":
-        n = int(rest)
-        if n < 0:
-            return None
-        data = f.read(n + 2)
-        return data[:-2].decode()
-    if t == b"*":
-        return [parse(f) for _ in range(int(rest))]
-    raise AssertionError(f"bad reply {line!r}")
-
-
-def info(port, section):
-    out = {}
-    for line in call(port, "INFO", section).splitlines():
-        if ":" in line:
-            k, v = line.split(":", 1)
-            out[k] = v
-    return out
+call, info = rkvtest.call, rkvtest.info
 
 
 class Node:
@@ -219,7 +187,7 @@ def pipeline(port, cmds):
     with rkvtest.connect(port) as s:
         s.sendall(b"".join(rkvtest.cmd(*c) for c in cmds))
         f = s.makefile("rb")
-        return [parse(f) for _ in cmds]
+        return [rkvtest.parse_text(f) for _ in cmds]
 
 
 def rkv_to_rkv(tmp):

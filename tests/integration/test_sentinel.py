@@ -30,37 +30,7 @@ REDIS_SENTINEL = sys.argv[2] if len(sys.argv) > 2 else None
 DEADLINE = 60.0
 
 
-def call(port, *args):
-    with rkvtest.connect(port) as s:
-        s.sendall(rkvtest.cmd(*args))
-        return parse(s.makefile("rb"))
-
-
-def parse(f):
-    line = f.readline()
-    t, rest = line[:1], line[1:-2]
-    if t in (b"+", b"-"):
-        return rest.decode()
-    if t == b":":
-        return int(rest)
-    if t == b"$":
-        n = int(rest)
-        if n < 0:
-            return None
-        return f.read(n + 2)[:-2].decode()
-    if t == b"*":
-        n = int(rest)
-        return None if n < 0 else [parse(f) for _ in range(n)]
-    raise AssertionError(f"bad reply {line!r}")
-
-
-def info(port, section):
-    out = {}
-    for line in call(port, "INFO", section).splitlines():
-        if ":" in line:
-            k, v = line.split(":", 1)
-            out[k] = v
-    return out
+call, info = rkvtest.call, rkvtest.info
 
 
 def wait_for(what, fn, deadline=DEADLINE):

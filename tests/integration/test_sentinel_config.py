@@ -20,7 +20,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rkvtest  # noqa: E402
 from rkvtest import check, expect  # noqa: E402
-from test_sentinel_badinput import Sentinel, wait_for  # noqa: E402
+from test_sentinel_badinput import Sentinel  # noqa: E402
 
 REDIS_SENTINEL = (os.path.abspath(sys.argv[2]) if len(sys.argv) > 2
                   else None)

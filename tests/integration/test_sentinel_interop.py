@@ -49,37 +49,7 @@ DEADLINE = 40.0
 NKEYS = 200
 
 
-def call(port, *args):
-    with rkvtest.connect(port) as s:
-        s.sendall(rkvtest.cmd(*args))
-        return parse(s.makefile("rb"))
-
-
-def parse(f):
-    line = f.readline()
-    t, rest = line[:1], line[1:-2]
-    if t in (b"+", b"-"):
-        return rest.decode()
-    if t == b":":
-        return int(rest)
-    if t == b"$":
-        n = int(rest)
-        if n < 0:
-            return None
-        return f.read(n + 2)[:-2].decode()
-    if t == b"*":
-        n = int(rest)
-        return None if n < 0 else [parse(f) for _ in range(n)]
-    raise AssertionError(f"bad reply {line!r}")
-
-
-def info(port, section):
-    out = {}
-    for line in call(port, "INFO", section).splitlines():
-        if ":" in line:
-            k, v = line.split(":", 1)
-            out[k] = v
-    return out
+call, info = rkvtest.call, rkvtest.info
 
 
 def pairs(flat):
@@ -208,10 +178,10 @@ def write_acked(m, prefix, n=NKEYS, replicas=2):
         for i in range(n):
             k, v = f"{prefix}:{i}", f"v{i}"
             s.sendall(rkvtest.cmd("SET", k, v))
-            expect(parse(f) == "OK", "SET")
+            expect(rkvtest.parse_text(f) == "OK", "SET")
             keys[k] = v
         s.sendall(rkvtest.cmd("WAIT", str(replicas), "5000"))
-        expect(parse(f) == replicas, "WAIT: not acknowledged by the "
+        expect(rkvtest.parse_text(f) == replicas, "WAIT: not acknowledged by the "
                "replicas")
     return keys
 
