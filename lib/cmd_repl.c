@@ -68,18 +68,6 @@ static void attach(rkv_conn *c, rkv_replica *s)
 	s->ack_ms = c->node->cmd_time_ms;
 }
 
-/* a and b (NUL-terminated) differ, ignoring ASCII case (strcasecmp). */
-static int strcasecmp_ascii(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		char x = (*a >= 'A' && *a <= 'Z') ? (char)(*a - 'A' + 'a') : *a;
-		char y = (*b >= 'A' && *b <= 'Z') ? (char)(*b - 'A' + 'a') : *b;
-
-		if (x != y || !x)
-			return x != y;
-	}
-}
-
 /* Try a partial resynchronization: Redis's masterTryPartialResynchronization.
  * Returns true if the replica continues from the backlog. */
 static bool try_partial(rkv_conn *c, rkv_replica *s, const rkv_slice *id,
@@ -183,7 +171,7 @@ static void sync_common(rkv_conn *c, size_t argc, const rkv_slice *argv,
 						      "sent to a master.");
 			return;
 		}
-		if (argv[1].len != 40 || strcasecmp_ascii(id, r->replid)) {
+		if (argv[1].len != 40 || rkv_strcasecmp(id, r->replid)) {
 			rkv_resp_add_errorf(&c->obuf, "PSYNC FAILOVER replid "
 						      "must match my replid.");
 			return;

@@ -1101,19 +1101,6 @@ bool rkv_replica_get_status(rkv_node *node, rkv_replica_status *st)
 	return true;
 }
 
-static bool host_eq(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		char x = (*a >= 'A' && *a <= 'Z') ? (char)(*a - 'A' + 'a') : *a;
-		char y = (*b >= 'A' && *b <= 'Z') ? (char)(*b - 'A' + 'a') : *b;
-
-		if (x != y)
-			return false;
-		if (!x)
-			return true;
-	}
-}
-
 static bool valid_port(const rkv_slice *a, long long *port)
 {
 	return rkv_string2ll(a->ptr, a->len, port) && *port >= 0 &&
@@ -1150,7 +1137,7 @@ void rkv_cmd_replicaof(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	}
 	snprintf(host, sizeof(host), "%.*s",
 		 (int)(argv[1].len < 255 ? argv[1].len : 255), argv[1].ptr);
-	if (node->mlink && host_eq(node->mlink->host, host) &&
+	if (node->mlink && rkv_strcasecmp(node->mlink->host, host) == 0 &&
 	    node->mlink->port == port) {
 		rkv_node_logf(node, RKV_LOG_NOTICE,
 			      "REPLICAOF would result into synchronization "

@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "commands.h"
 #include "node.h"
@@ -196,19 +195,6 @@ static int64_t now_ms(rkv_node *node)
 static bool parse_ll(const char *s, long long *v)
 {
 	return rkv_string2ll(s, strlen(s), v);
-}
-
-static bool host_eq(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		char x = (*a >= 'A' && *a <= 'Z') ? (char)(*a - 'A' + 'a') : *a;
-		char y = (*b >= 'A' && *b <= 'Z') ? (char)(*b - 'A' + 'a') : *b;
-
-		if (x != y)
-			return false;
-		if (!x)
-			return true;
-	}
 }
 
 static const char *type_str(const sri *ri)
@@ -387,7 +373,7 @@ static void list_append(sri **list, sri *ri)
 static sri *list_find_addr(sri *list, const char *ip, int port)
 {
 	for (sri *ri = list; ri; ri = ri->next)
-		if (ri->port == port && host_eq(ri->ip, ip))
+		if (ri->port == port && rkv_strcasecmp(ri->ip, ip) == 0)
 			return ri;
 	return NULL;
 }
@@ -755,7 +741,7 @@ static void info_line(sri *ri, const char *l, int *role)
 		*role = SRI_SLAVE;
 	} else if (*role == SRI_SLAVE) {
 		if (starts(l, "master_host:", &v)) {
-			if (!host_eq(ri->slave_master_host, v)) {
+			if (rkv_strcasecmp(ri->slave_master_host, v) != 0) {
 				snprintf(ri->slave_master_host,
 					 sizeof(ri->slave_master_host), "%.*s",
 					 IP_MAX_LEN - 1, v);
@@ -858,7 +844,7 @@ static void refresh_info(sri *ri, const char *info, size_t len)
 	/* A replica of another master address. */
 	if ((ri->flags & SRI_SLAVE) && role == SRI_SLAVE &&
 	    (ri->slave_master_port != ri->master->port ||
-	     !host_eq(ri->slave_master_host, ri->master->ip))) {
+	     rkv_strcasecmp(ri->slave_master_host, ri->master->ip) != 0)) {
 		int64_t wait_time = ri->master->failover_timeout;
 
 		if (master_looks_sane(ri->master) &&
@@ -876,7 +862,7 @@ static void refresh_info(sri *ri, const char *info, size_t len)
 
 		if ((ri->flags & SRI_RECONF_SENT) && p &&
 		    ri->slave_master_host[0] &&
-		    host_eq(p->ip, ri->slave_master_host) &&
+		    rkv_strcasecmp(p->ip, ri->slave_master_host) == 0 &&
 		    ri->slave_master_port == p->port) {
 			ri->flags &= ~SRI_RECONF_SENT;
 			ri->flags |= SRI_RECONF_INPROG;
@@ -1253,7 +1239,7 @@ static const char *vote_leader(sri *m, unsigned long long req_epoch,
 		sentinel_event(node, RKV_LOG_WARNING, "+vote-for-leader", m,
 			       "%s %llu", m->leader, m->leader_epoch);
 		/* Voted for another: do not start our own failover soon. */
-		if (strcasecmp(m->leader, s->myid) != 0)
+		if (rkv_strcasecmp(m->leader, s->myid) != 0)
 			m->failover_start_time =
 			    now_ms(node) +
 			    (int64_t)(rkv_rand_next(&node->rng) % MAX_DESYNC);
@@ -1477,7 +1463,7 @@ static int compare_slaves(const sri *a, const sri *b)
 		return b->runid[0] ? 1 : 0;
 	if (!b->runid[0])
 		return -1;
-	return strcasecmp(a->runid, b->runid);
+	return rkv_strcasecmp(a->runid, b->runid);
 }
 
 /* Redis's sentinelSelectSlave(). */
@@ -1531,7 +1517,8 @@ static void failover_wait_start(sri *m)
 	bool isleader;
 
 	get_leader(m, m->failover_epoch, leader, sizeof(leader));
-	isleader = leader[0] && strcasecmp(leader, node->sentinel->myid) == 0;
+	isleader =
+	    leader[0] && rkv_strcasecmp(leader, node->sentinel->myid) == 0;
 	if (!isleader && !(m->flags & SRI_FORCE_FAILOVER)) {
 		int64_t election_timeout = ELECTION_TIMEOUT;
 
@@ -1787,12 +1774,12 @@ static void reset_master_and_change_address(sri *m, const char *ip, int port)
 	addrs = rkv_malloc(salloc(node), sizeof(*addrs) * cap);
 	if (addrs) {
 		for (sri *s = m->slaves; s; s = s->next) {
-			if (s->port == port && host_eq(s->ip, ip))
+			if (s->port == port && rkv_strcasecmp(s->ip, ip) == 0)
 				continue;
 			snprintf(addrs[n].ip, IP_MAX_LEN, "%s", s->ip);
 			addrs[n++].port = s->port;
 		}
-		if (!(m->port == port && host_eq(m->ip, ip))) {
+		if (!(m->port == port && rkv_strcasecmp(m->ip, ip) == 0)) {
 			snprintf(addrs[n].ip, IP_MAX_LEN, "%s", m->ip);
 			addrs[n++].port = m->port;
 		}
@@ -1835,7 +1822,7 @@ static sri *find_sentinel(sri *m, const char *ip, int port, const char *runid)
 	for (sri *r = m->sentinels; r; r = r->next) {
 		if (runid && strcmp(r->runid, runid) != 0)
 			continue;
-		if (ip && (r->port != port || !host_eq(r->ip, ip)))
+		if (ip && (r->port != port || rkv_strcasecmp(r->ip, ip) != 0))
 			continue;
 		return r;
 	}
@@ -1922,7 +1909,7 @@ static void process_hello(rkv_node *node, char *hello)
 	}
 	if (si && m->config_epoch < config_epoch) {
 		m->config_epoch = config_epoch;
-		if (mport != m->port || !host_eq(m->ip, tok[5])) {
+		if (mport != m->port || rkv_strcasecmp(m->ip, tok[5]) != 0) {
 			char ip[IP_MAX_LEN];
 
 			snprintf(ip, sizeof(ip), "%s", tok[5]);
@@ -2109,10 +2096,11 @@ static sri *add_master(rkv_node *node, const char *name, const char *ip,
 static int sentinel_option_set(rkv_node *node, const char *opt, const char *val)
 {
 	struct rkv_sentinel *s = node->sentinel;
-	char **slot = !strcasecmp(opt, "announce-ip")	  ? &s->announce_ip
-		      : !strcasecmp(opt, "sentinel-user") ? &s->sentinel_user
-		      : !strcasecmp(opt, "sentinel-pass") ? &s->sentinel_pass
-							  : NULL;
+	char **slot =
+	    !rkv_strcasecmp(opt, "announce-ip")	    ? &s->announce_ip
+	    : !rkv_strcasecmp(opt, "sentinel-user") ? &s->sentinel_user
+	    : !rkv_strcasecmp(opt, "sentinel-pass") ? &s->sentinel_pass
+						    : NULL;
 	long long n;
 
 	if (!slot) {
@@ -2145,12 +2133,12 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 		goto bad;
 	opt = argv[0];
 	/* The options naming a master: it must exist. */
-	if (argc >= 2 && strcasecmp(opt, "monitor") != 0 &&
-	    strcasecmp(opt, "myid") != 0 &&
-	    strcasecmp(opt, "current-epoch") != 0) {
+	if (argc >= 2 && rkv_strcasecmp(opt, "monitor") != 0 &&
+	    rkv_strcasecmp(opt, "myid") != 0 &&
+	    rkv_strcasecmp(opt, "current-epoch") != 0) {
 		m = master_by_name(s, argv[1], strlen(argv[1]));
 	}
-	if (!strcasecmp(opt, "monitor")) {
+	if (!rkv_strcasecmp(opt, "monitor")) {
 		if (argc != 5)
 			goto bad;
 		/* Redis reads both with atoi(): garbage is a quorum of 0 and a
@@ -2167,7 +2155,7 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 			return RKV_ERR_INVALID;
 		return 0;
 	}
-	if (!strcasecmp(opt, "myid") && argc == 2) {
+	if (!rkv_strcasecmp(opt, "myid") && argc == 2) {
 		if (strlen(argv[1]) != 40) {
 			snprintf(err, errlen,
 				 "Malformed Sentinel id in myid option.");
@@ -2177,7 +2165,7 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 		s->myid_set = true;
 		return 0;
 	}
-	if (!strcasecmp(opt, "current-epoch") && argc == 2) {
+	if (!rkv_strcasecmp(opt, "current-epoch") && argc == 2) {
 		if (!parse_ll(argv[1], &n) || n < 0)
 			goto bad;
 		if ((unsigned long long)n > s->current_epoch)
@@ -2186,30 +2174,31 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 	}
 	/* Options without effect here (scripts excepted: refused); the
 	   yes/no ones checked as Redis does. */
-	if (!strcasecmp(opt, "deny-scripts-reconfig") ||
-	    !strcasecmp(opt, "resolve-hostnames") ||
-	    !strcasecmp(opt, "announce-hostnames")) {
+	if (!rkv_strcasecmp(opt, "deny-scripts-reconfig") ||
+	    !rkv_strcasecmp(opt, "resolve-hostnames") ||
+	    !rkv_strcasecmp(opt, "announce-hostnames")) {
 		if (argc != 2)
 			goto bad;
-		if (strcasecmp(argv[1], "yes") && strcasecmp(argv[1], "no")) {
+		if (rkv_strcasecmp(argv[1], "yes") &&
+		    rkv_strcasecmp(argv[1], "no")) {
 			snprintf(
 			    err, errlen,
 			    "Please specify yes or no for the %s option%s.",
 			    opt,
-			    !strcasecmp(opt, "deny-scripts-reconfig") ? "s"
-								      : "");
+			    !rkv_strcasecmp(opt, "deny-scripts-reconfig") ? "s"
+									  : "");
 			return RKV_ERR_INVALID;
 		}
-		if (!strcasecmp(opt, "resolve-hostnames"))
-			s->resolve_hostnames = !strcasecmp(argv[1], "yes");
-		else if (!strcasecmp(opt, "announce-hostnames"))
-			s->announce_hostnames = !strcasecmp(argv[1], "yes");
+		if (!rkv_strcasecmp(opt, "resolve-hostnames"))
+			s->resolve_hostnames = !rkv_strcasecmp(argv[1], "yes");
+		else if (!rkv_strcasecmp(opt, "announce-hostnames"))
+			s->announce_hostnames = !rkv_strcasecmp(argv[1], "yes");
 		return 0;
 	}
-	if (!strcasecmp(opt, "announce-ip") ||
-	    !strcasecmp(opt, "announce-port") ||
-	    !strcasecmp(opt, "sentinel-user") ||
-	    !strcasecmp(opt, "sentinel-pass")) {
+	if (!rkv_strcasecmp(opt, "announce-ip") ||
+	    !rkv_strcasecmp(opt, "announce-port") ||
+	    !rkv_strcasecmp(opt, "sentinel-user") ||
+	    !rkv_strcasecmp(opt, "sentinel-pass")) {
 		if (argc != 2)
 			goto bad;
 		return sentinel_option_set(node, opt, argv[1]) < 0
@@ -2222,7 +2211,7 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 		snprintf(err, errlen, "No such master with specified name.");
 		return RKV_ERR_INVALID;
 	}
-	if (!strcasecmp(opt, "down-after-milliseconds") && argc == 3) {
+	if (!rkv_strcasecmp(opt, "down-after-milliseconds") && argc == 3) {
 		if (!parse_ll(argv[2], &n) || n <= 0) {
 			snprintf(err, errlen,
 				 "negative or zero time parameter.");
@@ -2235,7 +2224,7 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 			r->down_after_period = n;
 		return 0;
 	}
-	if (!strcasecmp(opt, "failover-timeout") && argc == 3) {
+	if (!rkv_strcasecmp(opt, "failover-timeout") && argc == 3) {
 		if (!parse_ll(argv[2], &n) || n <= 0) {
 			snprintf(err, errlen,
 				 "negative or zero time parameter.");
@@ -2244,7 +2233,8 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 		m->failover_timeout = n;
 		return 0;
 	}
-	if (!strcasecmp(opt, "master-reboot-down-after-period") && argc == 3) {
+	if (!rkv_strcasecmp(opt, "master-reboot-down-after-period") &&
+	    argc == 3) {
 		/* Accepted without effect (no reboot detection yet). */
 		if (!parse_ll(argv[2], &n) || n < 0) {
 			snprintf(err, errlen, "negative time parameter.");
@@ -2252,23 +2242,23 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 		}
 		return 0;
 	}
-	if (!strcasecmp(opt, "parallel-syncs") && argc == 3) {
+	if (!rkv_strcasecmp(opt, "parallel-syncs") && argc == 3) {
 		if (!parse_ll(argv[2], &n) || n <= 0 || n > 1000000)
 			goto bad;
 		m->parallel_syncs = (int)n;
 		return 0;
 	}
-	if (!strcasecmp(opt, "auth-pass") && argc == 3) {
+	if (!rkv_strcasecmp(opt, "auth-pass") && argc == 3) {
 		rkv_free(salloc(node), m->auth_pass);
 		m->auth_pass = argv[2][0] ? dup_str(node, argv[2]) : NULL;
 		return 0;
 	}
-	if (!strcasecmp(opt, "auth-user") && argc == 3) {
+	if (!rkv_strcasecmp(opt, "auth-user") && argc == 3) {
 		rkv_free(salloc(node), m->auth_user);
 		m->auth_user = argv[2][0] ? dup_str(node, argv[2]) : NULL;
 		return 0;
 	}
-	if (!strcasecmp(opt, "config-epoch") && argc == 3) {
+	if (!rkv_strcasecmp(opt, "config-epoch") && argc == 3) {
 		if (!parse_ll(argv[2], &n) || n < 0)
 			goto bad;
 		m->config_epoch = (unsigned long long)n;
@@ -2276,14 +2266,14 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 			s->current_epoch = m->config_epoch;
 		return 0;
 	}
-	if (!strcasecmp(opt, "leader-epoch") && argc == 3) {
+	if (!rkv_strcasecmp(opt, "leader-epoch") && argc == 3) {
 		if (!parse_ll(argv[2], &n) || n < 0)
 			goto bad;
 		m->leader_epoch = (unsigned long long)n;
 		return 0;
 	}
-	if ((!strcasecmp(opt, "known-slave") ||
-	     !strcasecmp(opt, "known-replica")) &&
+	if ((!rkv_strcasecmp(opt, "known-slave") ||
+	     !rkv_strcasecmp(opt, "known-replica")) &&
 	    argc == 4) {
 		sri *r;
 
@@ -2300,7 +2290,8 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 		list_append(&m->slaves, r);
 		return 0;
 	}
-	if (!strcasecmp(opt, "known-sentinel") && (argc == 4 || argc == 5)) {
+	if (!rkv_strcasecmp(opt, "known-sentinel") &&
+	    (argc == 4 || argc == 5)) {
 		sri *r;
 
 		if (!parse_ll(argv[3], &port) || port < 0 || port > 65535) {
@@ -2319,10 +2310,10 @@ int rkv_sentinel_config(rkv_node *node, const char *const *argv, size_t argc,
 		list_append(&m->sentinels, r);
 		return 0;
 	}
-	if (!strcasecmp(opt, "rename-command") && argc == 4)
+	if (!rkv_strcasecmp(opt, "rename-command") && argc == 4)
 		return 0;
-	if ((!strcasecmp(opt, "notification-script") ||
-	     !strcasecmp(opt, "client-reconfig-script")) &&
+	if ((!rkv_strcasecmp(opt, "notification-script") ||
+	     !rkv_strcasecmp(opt, "client-reconfig-script")) &&
 	    argc == 3) {
 		snprintf(err, errlen,
 			 "'sentinel %s' is not supported by rkv yet", opt);
@@ -2394,7 +2385,8 @@ void rkv_sentinel_rewrite(rkv_node *node, rkv_buf *out)
 		out_line(out, "sentinel leader-epoch %s %llu", m->name,
 			 m->leader_epoch);
 		for (sri *r = m->slaves; r; r = r->next) {
-			if (r->port == a->port && host_eq(r->ip, a->ip))
+			if (r->port == a->port &&
+			    rkv_strcasecmp(r->ip, a->ip) == 0)
 				continue;
 			out_line(out, "sentinel known-replica %s %s %d",
 				 m->name, r->ip, r->port);
@@ -2706,7 +2698,7 @@ static void cmd_is_master_down(rkv_conn *c, const rkv_slice *argv)
 	m = list_find_addr(s->masters, ip, (int)port);
 	if (!s->tilt && m && (m->flags & SRI_S_DOWN))
 		down = true;
-	if (m && strcasecmp(runid, "*") != 0) {
+	if (m && rkv_strcasecmp(runid, "*") != 0) {
 		leader = vote_leader(m, (unsigned long long)epoch, runid,
 				     &leader_epoch);
 		if (!leader[0])
@@ -2836,7 +2828,7 @@ static void cmd_set(rkv_conn *c, sri *m, size_t argc, const rkv_slice *argv)
 			 argv[i].ptr);
 		snprintf(val, sizeof(val), "%.*s", (int)argv[i + 1].len,
 			 argv[i + 1].ptr);
-		if (!strcasecmp(opt, "quorum")) {
+		if (!rkv_strcasecmp(opt, "quorum")) {
 			long long q;
 
 			if (!rkv_string2ll(val, strlen(val), &q) || q <= 0) {
@@ -2849,11 +2841,11 @@ static void cmd_set(rkv_conn *c, sri *m, size_t argc, const rkv_slice *argv)
 			}
 			m->quorum = (int)q;
 			rc = 0;
-		} else if (!strcasecmp(opt, "down-after-milliseconds") ||
-			   !strcasecmp(opt, "failover-timeout") ||
-			   !strcasecmp(opt, "parallel-syncs") ||
-			   !strcasecmp(opt, "auth-pass") ||
-			   !strcasecmp(opt, "auth-user")) {
+		} else if (!rkv_strcasecmp(opt, "down-after-milliseconds") ||
+			   !rkv_strcasecmp(opt, "failover-timeout") ||
+			   !rkv_strcasecmp(opt, "parallel-syncs") ||
+			   !rkv_strcasecmp(opt, "auth-pass") ||
+			   !rkv_strcasecmp(opt, "auth-user")) {
 			rc = rkv_sentinel_config(c->node, cargv, 3, err,
 						 sizeof(err));
 		} else {

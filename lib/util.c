@@ -86,6 +86,20 @@ bool rkv_caseeq(const char *s, size_t len, const char *lower)
 	return lower[i] == '\0';
 }
 
+int rkv_strcasecmp(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+
+		if (x >= 'A' && x <= 'Z')
+			x = (unsigned char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (unsigned char)(y - 'A' + 'a');
+		if (x != y || !x)
+			return (int)x - (int)y;
+	}
+}
+
 static char fold(char c, bool nocase)
 {
 	return (nocase && c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;

@@ -25,6 +25,10 @@ size_t rkv_ull2str(char *dst, unsigned long long v);
  * lower-case word `lower` (command names, options). Locale-free. */
 bool rkv_caseeq(const char *s, size_t len, const char *lower);
 
+/* strcasecmp() of two NUL-terminated strings, folding ASCII case only
+ * (locale-free, so the same on every host): <0, 0 or >0. */
+int rkv_strcasecmp(const char *a, const char *b);
+
 /* Glob-style match of s against pattern, with Redis's rules (KEYS, SCAN
  * MATCH, PUBSUB): '*' any run, '?' any byte, '[abc]' '[^a-z]' classes,
  * '\\x' a literal x. Binary-safe; nocase folds ASCII case. */

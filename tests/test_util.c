@@ -67,6 +67,11 @@ START_TEST(caseeq_is_ascii_case_insensitive)
 	ck_assert(rkv_caseeq("PiNg", 4, "ping"));
 	ck_assert(!rkv_caseeq("pin", 3, "ping"));
 	ck_assert(!rkv_caseeq("pings", 5, "ping"));
+	ck_assert_int_eq(rkv_strcasecmp("LocalHost", "localhost"), 0);
+	ck_assert_int_lt(rkv_strcasecmp("abc", "ABD"), 0);
+	ck_assert_int_gt(rkv_strcasecmp("abcd", "ABC"), 0);
+	ck_assert_int_lt(rkv_strcasecmp("", "a"), 0);
+	ck_assert_int_ne(rkv_strcasecmp("\xc9", "\xe9"), 0); /* ASCII only */
 	ck_assert(rkv_caseeq("", 0, ""));
 }
 END_TEST
