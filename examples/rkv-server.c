@@ -2304,6 +2304,26 @@ static void teardown(struct server *srv)
 		close(srv->epfd);
 }
 
+/* Redis's sentinelCheckConfigFile(): a sentinel saves its state in its
+ * config file, so it needs one it can write. Logs why not. */
+static bool sentinel_config_ok(struct server *srv)
+{
+	if (!srv->cfg.configfile) {
+		server_log(srv, RKV_LOG_WARNING,
+			   "Sentinel needs config file on disk to save state. "
+			   "Exiting...");
+		return false;
+	}
+	if (access(srv->cfg.configfile, W_OK) == -1) {
+		server_log(srv, RKV_LOG_WARNING,
+			   "Sentinel config file %s is not writable: %s. "
+			   "Exiting...",
+			   srv->cfg.configfile, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	struct server srv = {
@@ -2347,30 +2367,12 @@ int main(int argc, char **argv)
 		rkv_node_config_set(srv.node, "protected-mode", no, 1, NULL, 0);
 	}
 	load_config(&srv, &cl);
-	if (srv.sentinel) {
-		/* Redis's sentinelCheckConfigFile(): the state is saved
-		 * there. */
-		if (!srv.cfg.configfile) {
-			server_log(&srv, RKV_LOG_WARNING,
-				   "Sentinel needs config file on disk to save "
-				   "state. Exiting...");
-			free(cl.options.p);
-			free(srv.cfg.configfile);
-			teardown(&srv);
-			return 1;
-		}
-		if (access(srv.cfg.configfile, W_OK) == -1) {
-			server_log(&srv, RKV_LOG_WARNING,
-				   "Sentinel config file %s is not writable: "
-				   "%s. Exiting...",
-				   srv.cfg.configfile, strerror(errno));
-			free(cl.options.p);
-			free(srv.cfg.configfile);
-			teardown(&srv);
-			return 1;
-		}
-	}
 	free(cl.options.p);
+	if (srv.sentinel && !sentinel_config_ok(&srv)) {
+		free(srv.cfg.configfile);
+		teardown(&srv);
+		return 1;
+	}
 	if (srv.cfg.daemonize)
 		daemonize(&srv);
 	server_log(&srv, RKV_LOG_WARNING,
