@@ -21,8 +21,11 @@
  * sanitizers see no error).
  *
  * usage: rkv-sim --seed S [--steps N] [--nodes 3] [--sentinels 3]
- *                [--clients 3] [--count C] [--trace] [--quiet]
- * A step is one millisecond of virtual time. --count runs seeds S..S+C-1.
+ *                [--clients 3] [--count C] [--trace] [--quiet] [--twice]
+ *        rkv-sim --replay FILE
+ * A step is one millisecond of virtual time. --count runs seeds S..S+C-1;
+ * --twice runs each seed again and compares the trace hashes; --replay runs
+ * each line of FILE as a set of arguments (the regression seeds).
  * Exit status 0 when every invariant held, 1 otherwise (each failing seed
  * prints a one-line reproduction command), 2 on bad usage. */
 #define _GNU_SOURCE
@@ -229,6 +232,7 @@ typedef struct sim {
 	client cls[MAX_CLIENTS];
 	tlink links[MAX_LINKS];
 	uint64_t link_gen;
+	int link_hi; /* no link is used at or past this index */
 	int next_eph;
 	bool cut[MAX_HOSTS][MAX_HOSTS]; /* messages a -> b held */
 	int64_t cut_heal_at;
@@ -255,6 +259,7 @@ typedef struct sim {
 static sim *S; /* the current run, for callbacks that get no user data */
 
 static void note_late_ack(acked *a, int64_t issued_at);
+static void diff_keys(struct host *a, struct host *b);
 
 /* ------------------------------------------------------------------------ */
 /* Trace, hash and failures                                                 */
@@ -416,12 +421,6 @@ static void a_free(void *p, void *ud)
 	free(p);
 }
 
-static size_t a_usable(void *p, void *ud)
-{
-	(void)ud;
-	return malloc_usable_size(p);
-}
-
 /* ------------------------------------------------------------------------ */
 /* The network                                                              */
 /* ------------------------------------------------------------------------ */
@@ -469,6 +468,8 @@ static tlink *link_alloc(host *from, host *to)
 			continue;
 		memset(l, 0, sizeof(*l));
 		l->used = true;
+		if (i >= S->link_hi)
+			S->link_hi = i + 1; /* loops stop there */
 		l->gen = ++S->link_gen;
 		l->h[0] = from;
 		l->h[1] = to;
@@ -794,11 +795,13 @@ static void node_start(host *h, bool from_snapshot)
 {
 	rkv_callbacks *cbs;
 	rkv_options *opts;
+	/* No usable_size hook: the node then counts requested sizes, which
+	 * do not depend on the state of malloc's heap (INFO's used_memory is
+	 * in the trace). */
 	rkv_allocator al = {.malloc = a_malloc,
 			    .realloc = a_realloc,
 			    .free = a_free,
-			    .user_data = h,
-			    .usable_size = a_usable};
+			    .user_data = h};
 
 	h->incarnation++;
 	h->replid[0] = '\0';
@@ -846,7 +849,7 @@ static void node_start(host *h, bool from_snapshot)
 /* A crash: the process is gone with its memory; its peers read EOF. */
 static void node_crash(host *h)
 {
-	for (int i = 0; i < MAX_LINKS; i++) {
+	for (int i = 0; i < S->link_hi; i++) {
 		tlink *l = &S->links[i];
 
 		if (!l->used)
@@ -1151,8 +1154,12 @@ static void client_issue(client *c)
 		char ms[16];
 		const char *a[] = {"PEXPIRE", k, ms};
 
+		/* Half of them short: they expire while the stream is in
+		 * flight to a slow replica. */
 		snprintf(ms, sizeof(ms), "%d",
-			 100 + (int)prng_below(&S->rng, 5000));
+			 chance(&S->rng, 0.5)
+			     ? 1 + (int)prng_below(&S->rng, 300)
+			     : 100 + (int)prng_below(&S->rng, 5000));
 		n += resp_cmd(buf + n, sizeof(buf) - n, 3, a);
 		nrep++;
 	} else if (r < 0.70) {
@@ -1361,7 +1368,7 @@ static void deliver(tlink *l, int to, net_msg *m)
 
 static void deliver_due(void)
 {
-	for (int i = 0; i < MAX_LINKS; i++) {
+	for (int i = 0; i < S->link_hi; i++) {
 		tlink *l = &S->links[i];
 
 		for (int to = 1; to >= 0 && l->used; to--) {
@@ -1395,7 +1402,7 @@ static void deliver_due(void)
  * senders whose window has room again: both outside any callback. */
 static void sweep(void)
 {
-	for (int i = 0; i < MAX_LINKS; i++) {
+	for (int i = 0; i < S->link_hi; i++) {
 		tlink *l = &S->links[i];
 
 		for (int s = 0; s < 2 && l->used; s++) {
@@ -1436,7 +1443,7 @@ static tlink *pick_link(bool data_only)
 {
 	int cand[MAX_LINKS], n = 0;
 
-	for (int i = 0; i < MAX_LINKS; i++) {
+	for (int i = 0; i < S->link_hi; i++) {
 		tlink *l = &S->links[i];
 
 		if (!l->used || l->closed_by[0] || l->closed_by[1])
@@ -1647,17 +1654,15 @@ static int majority(void)
 
 /* Invariant 2: under one replication ID a node's offset only grows (a
  * restart is a new incarnation: it may resume from an older snapshot). */
-static void check_offsets(host *h)
+static void check_offsets(host *h, repl_state *st)
 {
-	repl_state st;
-
-	if (!repl_state_of(h, &st) || !st.replid[0])
+	if (!repl_state_of(h, st) || !st->replid[0])
 		return;
-	if (strcmp(st.replid, h->replid) == 0 && st.offset < h->offset)
+	if (strcmp(st->replid, h->replid) == 0 && st->offset < h->offset)
 		failf("invariant 2: %s offset went back under %s: %lld -> %lld",
-		      host_name(h), st.replid, h->offset, st.offset);
-	memcpy(h->replid, st.replid, sizeof(h->replid));
-	h->offset = st.offset;
+		      host_name(h), st->replid, h->offset, st->offset);
+	memcpy(h->replid, st->replid, sizeof(h->replid));
+	h->offset = st->offset;
 }
 
 /* Invariant 4: at most one master per epoch for a majority of sentinels. */
@@ -1698,21 +1703,61 @@ static void check_epochs(host *s, int sbit)
 			      port - DATA_PORT);
 }
 
-static void sample(void)
+/* Invariant 1, continuously: a replica at its master's offset under its
+ * ID (both read at this instant) has its master's digest. */
+static void check_in_step(host *const *data, const repl_state *st, int n)
 {
+	char md[64], d[64];
+
+	for (int i = 0; i < n; i++) {
+		host *m = data[i];
+		bool have_md = false;
+
+		if (!st[i].master)
+			continue;
+		for (int j = 0; j < n; j++) {
+			if (j == i || st[j].master ||
+			    st[j].master_port != m->port || !st[j].link_up ||
+			    st[j].offset != st[i].offset ||
+			    strcmp(st[j].replid, st[i].replid) != 0)
+				continue;
+			if (!have_md && !digest_of(m, md, sizeof(md)))
+				return;
+			have_md = true;
+			if (digest_of(data[j], d, sizeof(d)) && strcmp(d, md) != 0) {
+				failf("invariant 1: %s at its master %s's offset "
+				      "%lld has digest %s, the master %s",
+				      host_name(data[j]), host_name(m),
+				      st[i].offset, d, md);
+				diff_keys(data[j], m);
+			}
+		}
+	}
+}
+
+static void sample(bool digests)
+{
+	host *data[MAX_HOSTS];
+	repl_state st[MAX_HOSTS];
+	int n = 0;
+
 	for (int i = 0; i < S->nhosts; i++) {
 		host *h = &S->hosts[i];
 
 		if (!host_running(h))
 			continue;
-		if (h->kind == H_DATA)
-			check_offsets(h);
-		else if (h->kind == H_SENTINEL)
+		if (h->kind == H_DATA) {
+			check_offsets(h, &st[n]);
+			data[n++] = h;
+		} else if (h->kind == H_SENTINEL) {
 			check_epochs(h, h->port - SENT_PORT);
+		}
 		if (h->node && h->mem > MEM_HARD_CAP)
 			failf("invariant 6: %s holds %zu bytes", host_name(h),
 			      h->mem);
 	}
+	if (digests)
+		check_in_step(data, st, n); /* SHA1 over every key: not always */
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1842,7 +1887,7 @@ static void step(void)
 	for (int i = 0; i < S->clients; i++)
 		client_step(&S->cls[i]);
 	if (S->now % SAMPLE_MS == 0)
-		sample();
+		sample(S->now % (3 * SAMPLE_MS) == 0);
 }
 
 /* Everything heals: partitions, pauses, slow readers; crashed processes
@@ -1851,7 +1896,7 @@ static void heal_all(void)
 {
 	S->faults = false;
 	heal_partition();
-	for (int i = 0; i < MAX_LINKS; i++)
+	for (int i = 0; i < S->link_hi; i++)
 		S->links[i].stall_until = 0;
 	for (int i = 0; i < S->nhosts; i++) {
 		host *h = &S->hosts[i];
@@ -2180,7 +2225,7 @@ static void final_checks(void)
 			failf("invariant 6: sentinel %s holds %zu bytes",
 			      host_name(h), h->mem);
 	}
-	for (int i = 0; i < MAX_LINKS; i++) {
+	for (int i = 0; i < S->link_hi; i++) {
 		tlink *l = &S->links[i];
 
 		for (int s = 0; s < 2 && l->used; s++)
@@ -2214,7 +2259,7 @@ static void world_free(void)
 		free(h->conf);
 		free(h->snap);
 	}
-	for (int i = 0; i < MAX_LINKS; i++)
+	for (int i = 0; i < S->link_hi; i++)
 		for (int d = 0; d < 2; d++)
 			while (S->links[i].head[d]) {
 				net_msg *m = S->links[i].head[d];
@@ -2267,7 +2312,7 @@ static int run_one(sim *s)
 			if (line[0])
 				fprintf(stderr, "    %s\n", line);
 		}
-		fprintf(stderr, "%s", repro);
+		fprintf(stderr, "  trace-hash %016" PRIx64 "\n%s", s->hash, repro);
 	}
 	world_free();
 	return s->failures ? 1 : 0;
@@ -2301,7 +2346,7 @@ static long long arg_ll(const char *v, long long lo, long long hi)
 
 typedef struct run_args {
 	long long seed, count, steps, nodes, sentinels, clients;
-	bool trace, quiet;
+	bool trace, quiet, twice;
 	const char *replay;
 } run_args;
 
@@ -2334,11 +2379,38 @@ static void parse_args(int argc, char **argv, run_args *ra)
 			ra->trace = true;
 		else if (!strcmp(a, "--quiet"))
 			ra->quiet = true;
+		else if (!strcmp(a, "--twice"))
+			ra->twice = true;
 		else
 			usage();
 	}
 	if (ra->seed < 0 && !ra->replay)
 		usage();
+}
+
+/* --twice: the same seed again gives the same trace hash. */
+static bool same_again(const sim *s)
+{
+	sim *again = xcalloc(1, sizeof(*again));
+	bool same;
+
+	again->seed = s->seed;
+	again->steps = s->steps;
+	again->nodes = s->nodes;
+	again->sentinels = s->sentinels;
+	again->clients = s->clients;
+	again->quorum = s->quorum;
+	again->quiet = true;
+	again->trace = s->trace;
+	same = run_one(again) == 0 && again->hash == s->hash;
+	if (!same)
+		fprintf(stderr,
+			"seed %" PRIu64 " FAILED: not deterministic: trace-hash "
+			"%016" PRIx64 ", then %016" PRIx64 "\n%s",
+			s->seed, s->hash, again->hash, repro);
+	free(again);
+	S = (sim *)s;
+	return same;
 }
 
 /* Run ra's seeds; returns how many failed. */
@@ -2364,6 +2436,8 @@ static int run_seeds(const run_args *ra)
 			 s->seed, ra->steps, ra->nodes, ra->sentinels,
 			 ra->clients);
 		if (run_one(s)) {
+			failed++;
+		} else if (ra->twice && !same_again(s)) {
 			failed++;
 		} else if (!ra->quiet || ra->count == 1) {
 			printf(
