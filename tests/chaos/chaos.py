@@ -6,8 +6,9 @@ the master the sentinels name (a majority of them), reconnecting after any
 failure; only a WAIT reply of 2 acknowledges a write. Meanwhile the current
 master is killed with SIGKILL `--rounds` times in a row (each time: the
 sentinels must agree on a new master, the killed node is restarted from its
-config file as a replica of it, and everything must be back in sync with
-both replicas acknowledging writes), and a few SIGSTOP/SIGCONT pauses are
+config file with `replicaof` rewritten to that master, as an operator does,
+and everything must be back in sync with both replicas acknowledging
+writes), and a few SIGSTOP/SIGCONT pauses are
 mixed in: a replica paused past down-after, the master paused shorter than
 down-after (no failover), and the master paused until the sentinels have
 failed over (it resumes as a stale master the sentinels convert to a
@@ -16,7 +17,8 @@ replica).
 At the end, with the writer stopped and all nodes quiescent (one master, two
 replicas with link up and equal offsets): every acknowledged key must be
 present with its value on all three data nodes, and DEBUG DIGEST must be
-equal on the three. Prints a summary (rounds, failovers, acknowledged and
+equal on the three; and no failover happened that the test did not cause
+(each sentinel logs one +switch-master per failover). Prints a summary (rounds, failovers, acknowledged and
 lost writes, full resyncs counted from the logs).
 
 Bounded: a total wall deadline (--deadline) and a deadline on every wait;
@@ -25,7 +27,9 @@ directory is removed on success and kept on failure (path and log tails
 printed).
 
 usage: python3 chaos.py <rkv-server> [--rounds N] [--seed N] [--deadline S]
+                        [--down-after MS] [--keep]
 Environment: RKV_CHAOS_SEED, RKV_CHAOS_ROUNDS override the defaults.
+Standard library only (any python3).
 """
 import argparse
 import os
@@ -67,6 +71,10 @@ class Deadline(Failure):
     pass
 
 
+class Fatal(Exception):
+    """Not worth waiting on: a process died, the writer failed."""
+
+
 def expect(cond, msg):
     if not cond:
         raise Failure(msg)
@@ -84,8 +92,9 @@ class Clock:
         return time.monotonic() - self.t0
 
     def wait_for(self, what, fn, deadline=STEP_DEADLINE, why=None):
-        """Polls fn() (exceptions from unreachable nodes count as false)
-        until it returns a true value, which is returned."""
+        """Polls fn() until it returns a true value, which is returned;
+        exceptions from unreachable nodes and Failure count as false, Fatal
+        ends the wait."""
         step_end = time.monotonic() + deadline
         last = None
         while True:
@@ -301,7 +310,7 @@ class Cluster:
     def check_alive(self):
         for n in self.all():
             if n.proc is not None and not n.killed and not n.alive():
-                raise Failure(f"{n.name} (port {n.port}) died: exit "
+                raise Fatal(f"{n.name} (port {n.port}) died: exit "
                               f"status {n.proc.returncode}")
 
     def healthy(self, m):
@@ -396,7 +405,7 @@ class Writer(threading.Thread):
             self.exc = e
 
     def loop(self):
-        sock = rd = None
+        sock = rd = target = None
         while not self.halt.is_set():
             if sock is None:
                 m = self.cluster.agreed_master()
@@ -404,6 +413,7 @@ class Writer(threading.Thread):
                     time.sleep(POLL)  # poll interval
                     continue
                 try:
+                    target = m
                     sock = socket.create_connection(
                         ("127.0.0.1", m.port), timeout=WRITER_TIMEOUT)
                     sock.settimeout(WRITER_TIMEOUT)
@@ -420,7 +430,7 @@ class Writer(threading.Thread):
                              rkvtest.cmd("WAIT", "2", "1000"))
                 r1 = rd.reply()
                 r2 = rd.reply()
-            except (OSError, EOFError, AssertionError, ValueError):
+            except (OSError, EOFError):
                 sock.close()
                 sock = None
                 self.errors += 1
@@ -433,8 +443,7 @@ class Writer(threading.Thread):
             else:
                 self.not_acked += 1
             # Not acknowledged: is this still the sentinels' master?
-            if self.cluster.agreed_master() is not \
-                    self.cluster.by_port.get(sock.getpeername()[1]):
+            if self.cluster.agreed_master() is not target:
                 sock.close()
                 sock = None
 
@@ -443,7 +452,8 @@ class Writer(threading.Thread):
 
         def ok():
             if self.exc:
-                raise Failure(f"writer thread failed: {self.exc!r}")
+                raise Fatal(f"writer thread failed: {self.exc!r}")
+            self.cluster.check_alive()
             return len(self.acked) >= base + k
         clock.wait_for(f"{k} acknowledged writes {what}", ok)
 
@@ -491,10 +501,12 @@ def run(args, c, clock):
         # master the sentinels name.
         old.set_replicaof(new.port)
         old.start()
+        t1 = time.monotonic()
         m = c.settle(f"round {rnd}: {old.name} back as a replica")
         writer.wait_progress(clock, f"after round {rnd}")
         print(f"# round {rnd:2d}: killed {old.name}:{old.port}, "
-              f"new master {new.name}:{new.port} in {dt:.1f} s; "
+              f"new master {new.name}:{new.port} in {dt:.1f} s, "
+              f"rejoined in {time.monotonic() - t1:.1f} s; "
               f"{len(writer.acked)} acked [{clock.elapsed():.1f} s]",
               flush=True)
 
@@ -548,9 +560,9 @@ def run(args, c, clock):
                    "no sentinel logged +convert-to-slave of the stale "
                    "master")
             stats["converted"] += 1
-        elif m2 is not m:
-            stats["failovers"] += 1
-            note += f" (failed over to {m2.name})"
+        else:
+            expect(m2 is m, f"a failover to {m2.name} after the {kind} "
+                   "pause (no failover expected)")
         writer.wait_progress(clock, f"after the {kind} pause")
         print(f"# pause {kind}: {note}; "
               f"{time.monotonic() - t0:.1f} s [{clock.elapsed():.1f} s]",
@@ -567,13 +579,19 @@ def run(args, c, clock):
     acked = writer.acked
     lost = {}
     for n in c.data:
-        missing = 0
+        missing = []
         for i in range(0, len(acked), 1000):
             batch = acked[i:i + 1000]
             got = q(n.port, "MGET", *[f"chaos:{k}" for k in batch],
                     timeout=10.0)
-            missing += sum(1 for k, v in zip(batch, got) if v != str(k))
-        lost[n.name] = missing
+            expect(isinstance(got, list) and len(got) == len(batch),
+                   f"MGET on {n.name}: {str(got)[:200]}")
+            missing += [k for k, v in zip(batch, got) if v != str(k)]
+        lost[n.name] = len(missing)
+        if missing:
+            print(f"#   {n.name} lacks {len(missing)} acknowledged keys, "
+                  f"e.g. " + ", ".join(f"chaos:{k}" for k in missing[:10]),
+                  flush=True)
     dig = {n.name: q(n.port, "DEBUG", "DIGEST") for n in c.data}
     size = {n.name: q(n.port, "DBSIZE") for n in c.data}
     sw = sum(s.log().count("+switch-master mymaster") for s in
@@ -597,6 +615,13 @@ def run(args, c, clock):
     expect(len(set(dig.values())) == 1, f"DEBUG DIGEST differs: {dig}")
     expect(len(set(size.values())) == 1, f"DBSIZE differs: {size}")
     expect(stats["kills"] == args.rounds, stats)
+    # No failover the test did not cause (a healthy master failed over):
+    # each sentinel switched exactly that many times.
+    for s in c.sentinels:
+        k = s.log().count("+switch-master mymaster")
+        expect(k == stats["failovers"],
+               f"{s.name} logged {k} +switch-master for "
+               f"{stats['failovers']} failovers caused by the test")
 
 
 def stop_all(c):
