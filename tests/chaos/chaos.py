@@ -153,6 +153,7 @@ class Node:
         self.port = rkvtest.free_port()
         self.conf = os.path.join(tmp, name + ".conf")
         self.logpath = os.path.join(tmp, name + ".log")
+        self.outpath = os.path.join(tmp, name + ".out")
         d = os.path.join(tmp, name)
         os.mkdir(d)
         with open(self.conf, "w") as f:
@@ -168,9 +169,10 @@ class Node:
     def start(self):
         argv = [self.exe, self.conf] + (["--sentinel"] if self.sentinel
                                         else [])
-        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+        # stdout/stderr (sanitizer reports) to a file, never a pipe.
+        with open(self.outpath, "ab") as out:
+            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                         stdout=out, stderr=out)
         self.killed = False
         self.paused = False
         self.starts += 1
@@ -222,6 +224,12 @@ class Node:
     def log(self):
         return rkvtest.read_text(self.logpath) if \
             os.path.exists(self.logpath) else ""
+
+    def out(self):
+        """What the processes wrote to stdout/stderr (a sanitizer's
+        report, a crash message)."""
+        return rkvtest.read_text(self.outpath) if \
+            os.path.exists(self.outpath) else ""
 
     def set_replicaof(self, port):
         """Rewrites the config file's replicaof line (what an operator
@@ -652,6 +660,10 @@ def dump(c, tmp):
         print(f"--- {n.name} (port {n.port}, {n.logpath}), last "
               f"{len(tail)} lines", flush=True)
         print("\n".join(tail), flush=True)
+        out = n.out().strip()
+        if out:
+            print(f"--- {n.name} stdout/stderr ({n.outpath}), last 3000 "
+                  f"characters:\n{out[-3000:]}", flush=True)
 
 
 def on_sigterm(signum, frame):
