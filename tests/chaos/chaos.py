@@ -164,7 +164,6 @@ class Node:
         self.proc = None
         self.paused = False
         self.killed = False  # the current process was killed by the test
-        self.starts = 0
 
     def start(self):
         argv = [self.exe, self.conf] + (["--sentinel"] if self.sentinel
@@ -175,7 +174,6 @@ class Node:
                                          stdout=out, stderr=out)
         self.killed = False
         self.paused = False
-        self.starts += 1
         end = time.monotonic() + rkvtest.READY_TIMEOUT
         while True:
             try:
