@@ -193,7 +193,7 @@ static void expire_generic(rkv_conn *c, size_t argc, const rkv_slice *argv,
 		rkv_resp_add_integer(rkv_out(c), 0);
 		return;
 	}
-	if (when <= rkv_cmd_now(c)) {
+	if (rkv_already_expired(c, when)) {
 		/* Already expired: delete, and replicate a DEL. */
 		rkv_slice del[2] = {{"DEL", 3}, argv[1]};
 

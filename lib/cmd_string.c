@@ -518,7 +518,7 @@ void rkv_cmd_getex(rkv_conn *c, size_t argc, const rkv_slice *argv)
 	if (expire && !expire_ms(c, expire, flags, "getex", &when))
 		return;
 	rkv_reply_entry(c, e);
-	if ((flags & (SET_EXAT | SET_PXAT)) && when <= rkv_cmd_now(c)) {
+	if ((flags & (SET_EXAT | SET_PXAT)) && rkv_already_expired(c, when)) {
 		rkv_slice del[2] = {{"DEL", 3}, argv[1]};
 
 		rkv_keyspace_delete(ks, c->db, argv[1].ptr, argv[1].len);

@@ -112,6 +112,15 @@ static inline int64_t rkv_cmd_now(const rkv_conn *c)
 	return c->node->cmd_time_ms;
 }
 
+/* Whether an absolute expire time `when` (ms) makes a write delete its key
+ * at once (Redis's checkAlreadyExpired): only on a master. A replica keeps
+ * the key with its TTL until the master's DEL, or it would lack a key its
+ * master and the other replicas still have. */
+static inline bool rkv_already_expired(const rkv_conn *c, long long when)
+{
+	return when <= c->node->cmd_time_ms && !c->node->mlink;
+}
+
 /* True if a equals the lower-case word, ignoring ASCII case. */
 bool rkv_arg_is(const rkv_slice *a, const char *lower);
 

@@ -576,6 +576,11 @@ int rkv_node_load_begin(rkv_node *node, rkv_loader **out)
 	if (node->set.proto_max_bulk_len > 0)
 		l->r.max_string =
 		    (unsigned long long)node->set.proto_max_bulk_len;
+	/* As Redis (rdbLoad's iAmMaster()): only a master drops keys whose
+	 * TTL has passed. A replica keeps them until its master's DEL, or it
+	 * would lack keys its master and the other replicas still have. */
+	if (node->mlink)
+		rkv_loader_keep_expired(l);
 	*out = l;
 	return 0;
 }

@@ -1095,6 +1095,9 @@ bool rkv_replica_get_status(rkv_node *node, rkv_replica_status *st)
 	if (r->cached || st->link_up) {
 		st->offset = node->repl.offset;
 		st->read_offset = st->link_up ? r->read_off : node->repl.offset;
+	} else {
+		/* No master and no cached one: Redis prints 1 for both. */
+		st->offset = st->read_offset = 1;
 	}
 	st->down_since_s =
 	    r->down_since_ms ? (now - r->down_since_ms) / 1000 : -1;

@@ -1802,13 +1802,29 @@ static void reset_master_and_change_address(sri *m, const char *ip, int port)
 	flush_config(node);
 }
 
-/* Redis's sentinelFailoverSwitchToPromotedSlave(). */
+/* Redis's sentinelFailoverSwitchToPromotedSlave(). One deviation: when a
+ * newer configuration (a later failover by another sentinel) arrived while
+ * ours ran (we were in TILT, or slow), ours is stale. Redis switches to its
+ * promoted replica anyway and records it under the newer config epoch: the
+ * other sentinels, at that same epoch, never correct it and the sentinels
+ * stay split for good (found by rkv-sim). rkv keeps the newer
+ * configuration and ends its own failover there. */
 static void switch_to_promoted(sri *m)
 {
 	sri *ref = m->promoted_slave ? m->promoted_slave : m;
 	char ip[IP_MAX_LEN];
 	int port = ref->port;
 
+	if (m->config_epoch > m->failover_epoch) {
+		rkv_node_logf(m->node, RKV_LOG_WARNING,
+			      "Failover of epoch %llu for %s superseded by "
+			      "configuration epoch %llu: keeping %s:%d",
+			      m->failover_epoch, m->name, m->config_epoch, m->ip,
+			      m->port);
+		snprintf(ip, sizeof(ip), "%s", m->ip);
+		reset_master_and_change_address(m, ip, m->port);
+		return;
+	}
 	snprintf(ip, sizeof(ip), "%s", ref->ip);
 	sentinel_event(m->node, RKV_LOG_WARNING, "+switch-master", m,
 		       "%s %s %d %s %d", m->name, m->ip, m->port, ip, port);

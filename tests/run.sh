@@ -2,10 +2,12 @@
 # Runs every rkv test from a fresh clone on Debian 12 (this is the README's
 # test command, and what .ci/run calls):
 #   1. installs missing build dependencies with apt-get;
-#   2. gcc build with -Werror: unit suites, corpus replay (fuzz-smoke) and
+#   2. gcc build with -Werror: unit suites, corpus replay (fuzz-smoke), the
+#      deterministic simulator (250 seeds and the regression seeds),
 #      integration tests against real redis-server processes, and the
 #      chaos test (tests/chaos: 20 kills of the master under load);
-#   3. gcc ASan+UBSan build: the same suites (but chaos);
+#   3. gcc ASan+UBSan build: the same suites but chaos (the simulator on 40
+#      seeds);
 #   4. valgrind (leak check) over every unit test binary;
 #   5. clang ASan+UBSan build with -Werror: the same suites (but chaos);
 #   6. where clang has libFuzzer: each fuzz harness for RKV_FUZZ_SECONDS (30).
@@ -67,6 +69,22 @@ run_suites() {
 	fi
 }
 
+# The simulator under the sanitizers: seeds 1-40 (fewer than the gcc
+# build's 250: ASan makes it five times slower) and the regression seeds.
+run_sim_sanitized() {
+	local dir=$1 label=$2 log rc=0
+	log=$("$dir/tests/rkv-sim" --seed 1 --count 40 --quiet 2>&1 &&
+		"$dir/tests/rkv-sim" --replay tests/sim/regressions.txt 2>&1) || rc=$?
+	echo "$log" | sed 's/^/    /' | tail -5
+	if [ $rc -ne 0 ]; then
+		echo "FAILED: $label"
+		echo "$passed passed, 1 failed"
+		exit 1
+	fi
+	passed=$((passed + 2))
+	summary+=("$label: 2 passed, 0 failed")
+}
+
 setup() {
 	local dir=$1; shift
 	if [ -d "$dir" ]; then
@@ -79,7 +97,7 @@ setup() {
 
 stage "gcc, -Werror"
 CC=gcc setup "$out/gcc" -Dwerror=true -Dbench=true
-run_suites "$out/gcc" "gcc" --suite unit --suite fuzz-smoke --suite integration
+run_suites "$out/gcc" "gcc" --suite unit --suite fuzz-smoke --suite sim --suite integration
 
 # The benchmark is not a test, but it verifies every parse against the
 # generated totals: a short run keeps it building and correct.
@@ -123,6 +141,8 @@ CC=gcc setup "$out/asan" -Dwerror=true -Db_sanitize=address,undefined \
 # build only.
 run_suites "$out/asan" "gcc-asan-ubsan" --suite unit --suite fuzz-smoke --suite integration \
 	--no-suite chaos
+run_sim_sanitized "$out/asan" "gcc-asan-ubsan rkv-sim"
+
 
 stage "valgrind, unit test binaries"
 vg_ok=0
@@ -161,6 +181,7 @@ if command -v clang >/dev/null; then
 		-Db_lundef=false -Dc_args=-fno-sanitize-recover=all
 	run_suites "$out/clang" "clang-asan-ubsan" --suite unit --suite fuzz-smoke --suite integration \
 		--no-suite chaos
+	run_sim_sanitized "$out/clang" "clang-asan-ubsan rkv-sim"
 
 	stage "libFuzzer, ${fuzz_seconds}s per harness"
 	if echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n){(void)d;(void)n;return 0;}' |

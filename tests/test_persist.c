@@ -255,6 +255,29 @@ START_TEST(expired_keys_are_skipped)
 }
 END_TEST
 
+/* A replica keeps them (Redis's rdbLoad skips them only when iAmMaster()):
+ * its master's DEL removes them later; dropping them would leave it without
+ * keys its master and the other replicas still have if it is promoted. */
+START_TEST(replica_keeps_expired_keys_on_load)
+{
+	rkv_loader *l;
+	unsigned long long loaded, expired;
+
+	expect("SET a 1 PX 1000", "+OK\r\n");
+	expect("SET b 2", "+OK\r\n");
+	ck_assert_int_eq(rkv_node_save(node, sink_write, &S), 0);
+	H.clock_us += 2000000;
+	expect("REPLICAOF 127.0.0.1 1", "+OK\r\n"); /* no connect callback */
+	ck_assert_int_eq(load(0, &l), 0);
+	rkv_loader_stats(l, &loaded, &expired);
+	ck_assert_uint_eq(loaded, 2);
+	ck_assert_uint_eq(expired, 0);
+	rkv_loader_free(l);
+	expect("DBSIZE", ":2\r\n");
+	expect("EXISTS a", ":0\r\n"); /* hidden from reads */
+}
+END_TEST
+
 START_TEST(failed_load_leaves_keyspace_and_watchers)
 {
 	char before[64];
@@ -482,6 +505,7 @@ static Suite *persist_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, round_trip_in_chunks);
 	tcase_add_test(tc, expired_keys_are_skipped);
+	tcase_add_test(tc, replica_keeps_expired_keys_on_load);
 	tcase_add_test(tc, failed_load_leaves_keyspace_and_watchers);
 	tcase_add_test(tc, watch_of_a_key_the_load_creates_fails);
 	tcase_add_test(tc, write_callback_failure_aborts_the_save);

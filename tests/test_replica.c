@@ -444,6 +444,45 @@ START_TEST(client_reads_hide_expired_keys_without_deleting)
 }
 END_TEST
 
+/* A PEXPIREAT (or GETEX PXAT) whose time has passed on the replica's clock
+ * when it arrives sets the TTL: only a master deletes at once (Redis's
+ * checkAlreadyExpired()). Found by rkv-sim (seed 1099, 5 nodes): a replica
+ * that deleted the key, then was promoted, never sent the DEL, and its
+ * replicas kept the key forever. */
+START_TEST(stream_expire_in_the_past_keeps_the_key)
+{
+	char at[128], getex[160];
+	static const char set[] = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\n5\r\n";
+	static const char set2[] = "*3\r\n$3\r\nSET\r\n$1\r\nj\r\n$1\r\n6\r\n";
+	long long past = h.clock_us / 1000 - 5000;
+
+	handshake();
+	full_sync_eof(ID1, 0, 0, 4096);
+	master_says(set);
+	master_says(set2);
+	snprintf(at, sizeof(at),
+		 "*3\r\n$9\r\nPEXPIREAT\r\n$1\r\nk\r\n$13\r\n%lld\r\n", past);
+	master_says(at);
+	snprintf(getex, sizeof(getex),
+		 "*4\r\n$5\r\nGETEX\r\n$1\r\nj\r\n$4\r\nPXAT\r\n"
+		 "$13\r\n%lld\r\n",
+		 past);
+	master_says(getex);
+	/* Both kept (hidden from reads), until the master's DEL. */
+	ck_assert_str_eq(cmd("*1\r\n$6\r\nDBSIZE\r\n"), ":2\r\n");
+	ck_assert_str_eq(cmd("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"), "$-1\r\n");
+	ck_assert_int_eq(node->ks.expired_keys, 0);
+	/* Promoted, it is the master: its expiry deletes them and streams
+	 * the DELs its own replicas need. */
+	ck_assert_str_eq(cmd("*3\r\n$9\r\nREPLICAOF\r\n$2\r\nNO\r\n$3\r\nONE\r\n"),
+			 "+OK\r\n");
+	ck_assert_str_eq(cmd("*2\r\n$6\r\nEXISTS\r\n$1\r\nk\r\n"), ":0\r\n");
+	ck_assert_str_eq(cmd("*2\r\n$6\r\nEXISTS\r\n$1\r\nj\r\n"), ":0\r\n");
+	ck_assert_str_eq(cmd("*1\r\n$6\r\nDBSIZE\r\n"), ":0\r\n");
+	ck_assert_int_eq(node->ks.expired_keys, 2);
+}
+END_TEST
+
 /* A master's stream holds data commands, SELECT, PING and transactions.
  * Anything that would turn the link into something else (a replica of
  * ours, a monitor, a subscriber, a blocked WAIT) is refused and logged;
@@ -700,6 +739,7 @@ static Suite *replica_suite(void)
 	tcase_add_test(tc, multi_counts_at_exec_and_getack);
 	tcase_add_test(tc, master_stream_sees_keys_expired_locally);
 	tcase_add_test(tc, client_reads_hide_expired_keys_without_deleting);
+	tcase_add_test(tc, stream_expire_in_the_past_keeps_the_key);
 	tcase_add_test(tc, master_link_refuses_non_stream_commands);
 	tcase_add_test(tc, reconnect_partial_resync_and_promotion);
 	tcase_add_test(tc, truncated_rdb_keeps_the_data_and_retries);

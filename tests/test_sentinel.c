@@ -965,6 +965,64 @@ START_TEST(test_no_stale_odown_after_switch)
 }
 END_TEST
 
+/* A newer configuration learned while our failover ran wins over it: the
+ * failover ends keeping the newer master, not switching to our promoted
+ * replica under the newer epoch (where the other sentinels would never
+ * correct it). Found by rkv-sim (seeds 20462 and 21885 of its first
+ * version): the sentinels stayed split for good. */
+START_TEST(test_superseded_failover_keeps_newer_config)
+{
+	char hello[256], port[16];
+	rkv_reply *r;
+	int k;
+
+	seed_topology(true);
+	advance(3000);
+	ck_assert(has_event("+slave slave 127.0.0.1:63793 127.0.0.1 63793 @ "
+			    "mymaster 127.0.0.1 63791"));
+	kill_peer(m);
+	advance(5000);
+	/* r2 dies later: the reconfiguration waits for it until its own
+	 * SDOWN, so the failover stays in progress after the promotion. */
+	kill_peer(r2);
+	for (k = 0; k < 200 && !has_event("+promoted-slave slave "
+					  "127.0.0.1:63792 127.0.0.1 63792 @ "
+					  "mymaster 127.0.0.1 63791");
+	     k++)
+		advance(100);
+	ck_assert_msg(k < 200, "%s", s->log);
+	ck_assert_int_eq(count_events("+failover-end master"), 0);
+	/* Another sentinel announces that, at epoch 2, the master is 63791
+	 * (on r1's hello channel, every 100 ms: the sentinel's pub/sub link
+	 * to r1 may be reconnecting). */
+	snprintf(hello, sizeof(hello),
+		 "127.0.0.1,26380,%040d,2,mymaster,127.0.0.1,63791,2", 7);
+	for (k = 0; k < 30 && !has_event("+new-epoch 2"); k++) {
+		r = cmd(r1, "PUBLISH", "__sentinel__:hello", hello, NULL);
+		rkv_reply_free(r1->node, r);
+		advance(100);
+	}
+	ck_assert_msg(has_event("+new-epoch 2"), "%s", s->log);
+	ck_assert_int_eq(count_events("+failover-end master"), 0);
+	for (k = 0; k < 200 && !count_events("+failover-end master"); k++)
+		advance(100);
+	ck_assert_msg(k < 200, "%s", s->log);
+	ck_assert_int_eq(count_events("+switch-master"), 0);
+	ck_assert(strstr(s->log, "superseded by configuration epoch 2"));
+	r = cmd(s, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster", NULL);
+	ck_assert_int_eq(r->type, RKV_REPLY_ARRAY);
+	ck_assert_str_eq(r->elements[1]->str, "63791");
+	rkv_reply_free(s->node, r);
+	r = cmd(s, "SENTINEL", "MASTER", "mymaster", NULL);
+	for (size_t i = 0; i + 1 < r->count; i += 2)
+		if (!strcmp(r->elements[i]->str, "config-epoch"))
+			snprintf(port, sizeof(port), "%s",
+				 r->elements[i + 1]->str);
+	rkv_reply_free(s->node, r);
+	ck_assert_str_eq(port, "2");
+}
+END_TEST
+
 START_TEST(test_sentinel_commands)
 {
 	rkv_reply *r;
@@ -1278,6 +1336,7 @@ static Suite *sentinel_suite(void)
 	tcase_add_test(tc, test_tilt);
 	tcase_add_test(tc, test_below_quorum);
 	tcase_add_test(tc, test_no_stale_odown_after_switch);
+	tcase_add_test(tc, test_superseded_failover_keeps_newer_config);
 	tcase_add_test(tc, test_config_rewrite);
 	tcase_add_test(tc, test_config_errors);
 	tcase_add_test(tc, test_sentinel_config_cmd);
