@@ -27,7 +27,7 @@ directory is removed on success and kept on failure (path and log tails
 printed).
 
 usage: python3 chaos.py <rkv-server> [--rounds N] [--seed N] [--deadline S]
-                        [--down-after MS] [--keep]
+                        [--down-after MS] [--convert-rounds N] [--keep]
 Environment: RKV_CHAOS_SEED, RKV_CHAOS_ROUNDS override the defaults.
 Standard library only (any python3).
 """
@@ -510,13 +510,27 @@ def run(args, c, clock):
         dt = time.monotonic() - t0
         failover_s.append(dt)
         stats["failovers"] += 1
-        # The operator restarts the old master as a replica of the
-        # master the sentinels name.
-        old.set_replicaof(new.port)
-        old.start()
         t1 = time.monotonic()
-        m = c.settle(f"round {rnd}: {old.name} back as a replica",
-                     views=False)
+        if rnd > args.rounds - args.convert_rounds:
+            # Restarted from its config file as it is: an empty master
+            # (no persistence) the sentinels must convert to a replica.
+            conv = f"+convert-to-slave slave 127.0.0.1:{old.port} "
+            before = [s.log().count(conv) for s in c.sentinels]
+            old.start()
+            m = c.settle(f"round {rnd}: {old.name}, restarted as a master, "
+                         "converted by the sentinels", CONVERT_DEADLINE,
+                         slow=20.0, views=False)
+            expect(any(s.log().count(conv) > b
+                       for s, b in zip(c.sentinels, before)),
+                   f"no sentinel logged {conv.strip()}")
+            stats["converted"] += 1
+        else:
+            # The operator restarts the old master as a replica of the
+            # master the sentinels name.
+            old.set_replicaof(new.port)
+            old.start()
+            m = c.settle(f"round {rnd}: {old.name} back as a replica",
+                         views=False)
         writer.wait_progress(clock, f"after round {rnd}")
         print(f"# round {rnd:2d}: killed {old.name}:{old.port}, "
               f"new master {new.name}:{new.port} in {dt:.1f} s, "
@@ -615,7 +629,7 @@ def run(args, c, clock):
     print(f"# summary: seed {args.seed}, {args.rounds} kill rounds, "
           f"{stats['pauses']} pauses, {stats['failovers']} failovers "
           f"(+switch-master lines: {sw} over 3 sentinels), "
-          f"{stats['converted']} stale master converted", flush=True)
+          f"{stats['converted']} stale or restarted masters converted", flush=True)
     print(f"#   writes: {writer.n} sent, {len(acked)} acknowledged, "
           f"{writer.not_acked} not acknowledged, {writer.errors} "
           f"errors, {writer.reconnects} connections", flush=True)
@@ -679,6 +693,10 @@ def main():
                     random.SystemRandom().randrange(1, 1 << 31))
     ap.add_argument("--deadline", type=float, default=240.0,
                     help="total wall deadline in seconds")
+    ap.add_argument("--convert-rounds", type=int, default=0,
+                    help="in the last N kill rounds, restart the killed "
+                    "node from its config file unchanged (a master) and "
+                    "wait for the sentinels to convert it (8-20 s each)")
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary directory (logs) on success")
     ap.add_argument("--down-after", type=int, default=DOWN_AFTER,
