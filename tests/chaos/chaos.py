@@ -8,18 +8,18 @@ master is killed with SIGKILL `--rounds` times in a row (each time: the
 sentinels must agree on a new master, the killed node is restarted from its
 config file with `replicaof` rewritten to that master, as an operator does,
 and everything must be back in sync with both replicas acknowledging
-writes), and a few SIGSTOP/SIGCONT pauses are
-mixed in: a replica paused past down-after, the master paused shorter than
-down-after (no failover), and the master paused until the sentinels have
-failed over (it resumes as a stale master the sentinels convert to a
-replica).
+writes), and a few SIGSTOP/SIGCONT pauses are mixed in: a replica paused
+past down-after, the master paused shorter than down-after (no failover),
+and the master paused until the sentinels have failed over (it resumes as a
+stale master the sentinels convert to a replica).
 
 At the end, with the writer stopped and all nodes quiescent (one master, two
 replicas with link up and equal offsets): every acknowledged key must be
 present with its value on all three data nodes, and DEBUG DIGEST must be
 equal on the three; and no failover happened that the test did not cause
-(each sentinel logs one +switch-master per failover). Prints a summary (rounds, failovers, acknowledged and
-lost writes, full resyncs counted from the logs).
+(each sentinel logs one +switch-master per failover). Prints a summary
+(rounds, failovers, acknowledged and lost writes, full resyncs counted from
+the logs).
 
 Bounded: a total wall deadline (--deadline) and a deadline on every wait;
 processes are stopped by PID in a finally (also on SIGTERM); the temporary
@@ -140,7 +140,7 @@ def qinfo(port, section="replication"):
     return out
 
 
-# ---- processes ---------------------------------------------------------------
+# ---- processes -------------------------------------------------------------
 
 class Node:
     """An rkv-server process from a config file in tmp; restartable on the
@@ -242,7 +242,7 @@ class Node:
             f.write("\n".join(lines) + "\n")
 
 
-# ---- the cluster -------------------------------------------------------------
+# ---- the cluster -----------------------------------------------------------
 
 class Cluster:
     def __init__(self, exe, tmp, clock):
@@ -390,7 +390,7 @@ class Cluster:
         return m if len(set(offs)) == 1 else None
 
 
-# ---- the writer ----------------------------------------------------------------
+# ---- the writer ------------------------------------------------------------
 
 class Writer(threading.Thread):
     """SET chaos:<n> <n> + WAIT 2 1000 on the master the sentinels name;
@@ -467,7 +467,7 @@ class Writer(threading.Thread):
         clock.wait_for(f"{k} acknowledged writes {what}", ok)
 
 
-# ---- the run -----------------------------------------------------------------
+# ---- the run ---------------------------------------------------------------
 
 def full_resyncs(cluster):
     return sum(n.log().count("Full resync from master") for n in cluster.data)
@@ -629,7 +629,8 @@ def run(args, c, clock):
     print(f"# summary: seed {args.seed}, {args.rounds} kill rounds, "
           f"{stats['pauses']} pauses, {stats['failovers']} failovers "
           f"(+switch-master lines: {sw} over 3 sentinels), "
-          f"{stats['converted']} stale or restarted masters converted", flush=True)
+          f"{stats['converted']} stale or restarted masters converted",
+          flush=True)
     print(f"#   writes: {writer.n} sent, {len(acked)} acknowledged, "
           f"{writer.not_acked} not acknowledged, {writer.errors} "
           f"errors, {writer.reconnects} connections", flush=True)
