@@ -3,11 +3,13 @@
 # test command, and what .ci/run calls):
 #   1. installs missing build dependencies with apt-get;
 #   2. gcc build with -Werror: unit suites, corpus replay (fuzz-smoke), the
-#      deterministic simulator (250 seeds and the regression seeds) and
-#      integration tests against real redis-server processes;
-#   3. gcc ASan+UBSan build: the same suites (the simulator on 40 seeds);
+#      deterministic simulator (250 seeds and the regression seeds),
+#      integration tests against real redis-server processes, and the
+#      chaos test (tests/chaos: 20 kills of the master under load);
+#   3. gcc ASan+UBSan build: the same suites but chaos (the simulator on 40
+#      seeds);
 #   4. valgrind (leak check) over every unit test binary;
-#   5. clang ASan+UBSan build with -Werror: the same suites;
+#   5. clang ASan+UBSan build with -Werror: the same suites (but chaos);
 #   6. where clang has libFuzzer: each fuzz harness for RKV_FUZZ_SECONDS (30).
 # Exits non-zero on the first failure; ends with "N passed, N failed".
 set -euo pipefail
@@ -135,7 +137,10 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 CC=gcc setup "$out/asan" -Dwerror=true -Db_sanitize=address,undefined \
 	-Db_lundef=false -Dc_args=-fno-sanitize-recover=all
-run_suites "$out/asan" "gcc-asan-ubsan" --suite unit --suite fuzz-smoke --suite integration
+# The chaos test (tests/chaos, ~80 s of failover timers) runs in the gcc
+# build only.
+run_suites "$out/asan" "gcc-asan-ubsan" --suite unit --suite fuzz-smoke --suite integration \
+	--no-suite chaos
 run_sim_sanitized "$out/asan" "gcc-asan-ubsan rkv-sim"
 
 
@@ -174,7 +179,8 @@ if command -v clang >/dev/null; then
 	stage "clang, -Werror, ASan+UBSan"
 	CC=clang setup "$out/clang" -Dwerror=true -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dc_args=-fno-sanitize-recover=all
-	run_suites "$out/clang" "clang-asan-ubsan" --suite unit --suite fuzz-smoke --suite integration
+	run_suites "$out/clang" "clang-asan-ubsan" --suite unit --suite fuzz-smoke --suite integration \
+		--no-suite chaos
 	run_sim_sanitized "$out/clang" "clang-asan-ubsan rkv-sim"
 
 	stage "libFuzzer, ${fuzz_seconds}s per harness"
