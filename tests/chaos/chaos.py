@@ -151,16 +151,9 @@ class Node:
         self.name = name
         self.sentinel = sentinel
         self.port = rkvtest.free_port()
-        self.conf = os.path.join(tmp, name + ".conf")
-        self.logpath = os.path.join(tmp, name + ".log")
+        self.conf, self.logpath = rkvtest.write_conf(tmp, name, self.port,
+                                                     lines)
         self.outpath = os.path.join(tmp, name + ".out")
-        d = os.path.join(tmp, name)
-        os.mkdir(d)
-        with open(self.conf, "w") as f:
-            f.write(f"port {self.port}\nbind 127.0.0.1\n"
-                    f"dir {d}\nlogfile {self.logpath}\n")
-            for line in lines:
-                f.write(line + "\n")
         self.proc = None
         self.paused = False
         self.killed = False  # the current process was killed by the test
@@ -174,21 +167,10 @@ class Node:
                                          stdout=out, stderr=out)
         self.killed = False
         self.paused = False
-        end = time.monotonic() + rkvtest.READY_TIMEOUT
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port),
-                                         timeout=1).close()
-                return
-            except OSError:
-                if self.proc.poll() is not None:
-                    raise Failure(f"{self.name} exited with status "
-                                  f"{self.proc.returncode} at start")
-                if time.monotonic() > end:
-                    raise Failure(f"{self.name} not accepting connections "
-                                  f"on {self.port} after "
-                                  f"{rkvtest.READY_TIMEOUT:.0f} s")
-                time.sleep(POLL)  # poll interval
+        try:
+            rkvtest.wait_listening(self.proc, self.port, self.name)
+        except AssertionError as e:
+            raise Failure(str(e)) from None
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None

@@ -99,6 +99,44 @@ def server_argv(exe, port, workdir):
     return argv
 
 
+def wait_listening(proc, port, what, log=lambda: ""):
+    """Polls until proc accepts connections on 127.0.0.1:port; raises
+    AssertionError (with the tail of log()) if it exits first or does not
+    within READY_TIMEOUT."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    while True:
+        rc = proc.poll()
+        if rc is not None:
+            raise AssertionError(
+                f"{what} exited with status {rc} before accepting "
+                f"connections; log:\n{log()[-3000:]}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1.0).close()
+            return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"{what} not accepting connections on port {port} after "
+                f"{READY_TIMEOUT:.0f} s; log:\n{log()[-3000:]}")
+        time.sleep(0.02)  # poll interval, not synchronisation
+
+
+def write_conf(tmp, name, port, lines):
+    """Writes tmp/<name>.conf for a process on 127.0.0.1:port with its own
+    directory tmp/<name> and log file tmp/<name>.log, then `lines`;
+    returns (config path, log path)."""
+    conf = os.path.join(tmp, name + ".conf")
+    logpath = os.path.join(tmp, name + ".log")
+    d = os.path.join(tmp, name)
+    os.mkdir(d)
+    with open(conf, "w") as f:
+        f.write(f"port {port}\nbind 127.0.0.1\ndir {d}\nlogfile {logpath}\n")
+        for line in lines:
+            f.write(line + "\n")
+    return conf, logpath
+
+
 class Server:
     """`exe` serving on 127.0.0.1:port, under WRAPPER, its output in
     logdir/rkv-server.log; stopped by PID."""
@@ -117,24 +155,7 @@ class Server:
         return read_text(self.logpath)
 
     def wait_ready(self):
-        deadline = time.monotonic() + READY_TIMEOUT
-        while True:
-            rc = self.proc.poll()
-            if rc is not None:
-                raise AssertionError(
-                    f"server exited with status {rc} before accepting "
-                    f"connections; log:\n{self.logtext()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port),
-                                         timeout=1.0).close()
-                return
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"server not accepting connections on port {self.port} "
-                    f"after {READY_TIMEOUT:.0f} s; log:\n{self.logtext()}")
-            time.sleep(0.02)  # poll interval, not synchronisation
+        wait_listening(self.proc, self.port, "server", self.logtext)
 
     def stop(self):
         """Stops the server by PID (stop_pid); returns its exit status."""

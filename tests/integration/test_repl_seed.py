@@ -5,7 +5,6 @@ promotion with three rkv-servers.
 usage: python3 test_repl_seed.py <rkv-server>
 """
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,31 +24,14 @@ call, info = rkvtest.call, rkvtest.info
 class Node:
     def __init__(self, tmp, name, lines):
         self.port = rkvtest.free_port()
-        self.conf = os.path.join(tmp, name + ".conf")
-        self.logpath = os.path.join(tmp, name + ".log")
-        d = os.path.join(tmp, name)
-        os.mkdir(d)
-        with open(self.conf, "w") as f:
-            f.write(f"port {self.port}\nbind 127.0.0.1\nsave \"\"\n"
-                    f"dir {d}\nlogfile {self.logpath}\n"
-                    f"enable-debug-command yes\n")
-            for line in lines:
-                f.write(line + "\n")
+        self.conf, self.logpath = rkvtest.write_conf(
+            tmp, name, self.port,
+            ['save ""', "enable-debug-command yes"] + list(lines))
         self.proc = subprocess.Popen([RKV, self.conf],
                                      stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + rkvtest.READY_TIMEOUT
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port),
-                                         timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or \
-                        self.proc.poll() is not None:
-                    raise AssertionError(f"{name} did not start")
-                time.sleep(0.02)  # poll interval
+        rkvtest.wait_listening(self.proc, self.port, name, self.log)
 
     def log(self):
         return rkvtest.read_text(self.logpath) if \

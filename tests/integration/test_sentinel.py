@@ -15,7 +15,6 @@ usage: python3 test_sentinel.py <rkv-server> [<redis-sentinel>]
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,32 +43,16 @@ def wait_for(what, fn, deadline=DEADLINE):
 class Node:
     def __init__(self, tmp, name, lines, argv=None):
         self.port = rkvtest.free_port()
-        self.conf = os.path.join(tmp, name + ".conf")
-        self.logpath = os.path.join(tmp, name + ".log")
-        d = os.path.join(tmp, name)
-        os.mkdir(d)
-        with open(self.conf, "w") as f:
-            f.write(f"port {self.port}\nbind 127.0.0.1\n"
-                    f"dir {d}\nlogfile {self.logpath}\n")
-            for line in lines:
-                f.write(line.replace("$PORT", str(self.port)) + "\n")
+        self.conf, self.logpath = rkvtest.write_conf(
+            tmp, name, self.port,
+            [line.replace("$PORT", str(self.port)) for line in lines])
         self.proc = subprocess.Popen((argv or [RKV]) + [self.conf] +
                                      (["--sentinel"] if
                                       name.startswith("sentinel") else []),
                                      stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
-        end = time.monotonic() + rkvtest.READY_TIMEOUT
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port),
-                                         timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > end or self.proc.poll() is not None:
-                    raise AssertionError(f"{name} did not start:\n"
-                                         f"{self.log()}")
-                time.sleep(0.02)  # poll interval
+        rkvtest.wait_listening(self.proc, self.port, name, self.log)
 
     def log(self):
         return rkvtest.read_text(self.logpath) if \

@@ -197,18 +197,7 @@ class Sentinel:
                                      stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
-        end = time.monotonic() + rkvtest.READY_TIMEOUT
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port),
-                                         timeout=1).close()
-                return
-            except OSError:
-                if time.monotonic() > end or self.proc.poll() is not None:
-                    raise AssertionError(f"{name} did not start "
-                                         f"(status {self.proc.poll()}):\n"
-                                         f"{self.log()}")
-                time.sleep(0.02)  # poll interval
+        rkvtest.wait_listening(self.proc, self.port, name, self.log)
 
     def log(self):
         return rkvtest.read_text(self.logpath) \

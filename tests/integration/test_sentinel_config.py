@@ -88,16 +88,7 @@ class RedisSentinel:
                                      stdin=subprocess.DEVNULL,
                                      stdout=self.log,
                                      stderr=subprocess.STDOUT)
-        end = time.monotonic() + rkvtest.READY_TIMEOUT
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port),
-                                         timeout=1).close()
-                return
-            except OSError:
-                if time.monotonic() > end or self.proc.poll() is not None:
-                    raise AssertionError("redis-sentinel did not start")
-                time.sleep(0.02)  # poll interval
+        rkvtest.wait_listening(self.proc, self.port, "redis-sentinel")
 
     def stop(self):
         rkvtest.stop_pid(self.proc)

@@ -23,7 +23,6 @@ usage: /usr/bin/python3 test_sentinel_interop.py <rkv-server> <redis-server>
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -87,15 +86,8 @@ class Node:
         self.exe = exe
         self.sentinel = sentinel
         self.port = rkvtest.free_port()
-        self.conf = os.path.join(tmp, name + ".conf")
-        self.logpath = os.path.join(tmp, name + ".log")
-        d = os.path.join(tmp, name)
-        os.mkdir(d)
-        with open(self.conf, "w") as f:
-            f.write(f"port {self.port}\nbind 127.0.0.1\n"
-                    f"dir {d}\nlogfile {self.logpath}\n")
-            for line in lines:
-                f.write(line + "\n")
+        self.conf, self.logpath = rkvtest.write_conf(tmp, name, self.port,
+                                                     lines)
         self.proc = None
         self.start()
 
@@ -107,17 +99,7 @@ class Node:
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
-        end = time.monotonic() + rkvtest.READY_TIMEOUT
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port),
-                                         timeout=1).close()
-                return
-            except OSError:
-                if time.monotonic() > end or self.proc.poll() is not None:
-                    raise AssertionError(f"{self.name} did not start:\n"
-                                         f"{self.log()[-3000:]}")
-                time.sleep(0.02)  # poll interval
+        rkvtest.wait_listening(self.proc, self.port, self.name, self.log)
 
     def kill9(self):
         self.proc.send_signal(signal.SIGKILL)
