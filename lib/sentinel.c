@@ -1802,6 +1802,19 @@ static void reset_master_and_change_address(sri *m, const char *ip, int port)
 	flush_config(node);
 }
 
+/* Our failover of m is stale: a newer configuration (ip:port at a config
+ * epoch above our failover's) came from another sentinel. End it there,
+ * keeping the newer configuration: neither our promoted replica nor our
+ * failover's view may be announced under the newer epoch. */
+static void supersede_failover(sri *m, const char *ip, int port)
+{
+	rkv_node_logf(m->node, RKV_LOG_WARNING,
+		      "Failover of epoch %llu for %s superseded by "
+		      "configuration epoch %llu: keeping %s:%d",
+		      m->failover_epoch, m->name, m->config_epoch, ip, port);
+	reset_master_and_change_address(m, ip, port);
+}
+
 /* Redis's sentinelFailoverSwitchToPromotedSlave(). One deviation: when a
  * newer configuration (a later failover by another sentinel) arrived while
  * ours ran (we were in TILT, or slow), ours is stale. Redis switches to its
@@ -1816,13 +1829,8 @@ static void switch_to_promoted(sri *m)
 	int port = ref->port;
 
 	if (m->config_epoch > m->failover_epoch) {
-		rkv_node_logf(m->node, RKV_LOG_WARNING,
-			      "Failover of epoch %llu for %s superseded by "
-			      "configuration epoch %llu: keeping %s:%d",
-			      m->failover_epoch, m->name, m->config_epoch, m->ip,
-			      m->port);
 		snprintf(ip, sizeof(ip), "%s", m->ip);
-		reset_master_and_change_address(m, ip, m->port);
+		supersede_failover(m, ip, m->port);
 		return;
 	}
 	snprintf(ip, sizeof(ip), "%s", ref->ip);
@@ -1924,18 +1932,30 @@ static void process_hello(rkv_node *node, char *hello)
 			       s->current_epoch);
 	}
 	if (si && m->config_epoch < config_epoch) {
-		m->config_epoch = config_epoch;
-		if (mport != m->port || rkv_strcasecmp(m->ip, tok[5]) != 0) {
-			char ip[IP_MAX_LEN];
+		/* Our own failover of m, if one runs, is stale when the
+		 * newer configuration is above its epoch: until it ended, our
+		 * hellos would announce its promoted replica under the newer
+		 * epoch (Redis does; rkv-sim found the sentinels split for
+		 * good by it). */
+		bool stale = (m->flags & SRI_FAILOVER_IN_PROGRESS) &&
+			     config_epoch > m->failover_epoch;
+		bool moved =
+		    mport != m->port || rkv_strcasecmp(m->ip, tok[5]) != 0;
+		char ip[IP_MAX_LEN];
 
-			snprintf(ip, sizeof(ip), "%s", tok[5]);
+		snprintf(ip, sizeof(ip), "%s", tok[5]);
+		m->config_epoch = config_epoch;
+		if (moved) {
 			sentinel_event(node, RKV_LOG_WARNING,
 				       "+config-update-from", si, "@");
 			sentinel_event(node, RKV_LOG_WARNING, "+switch-master",
 				       m, "%s %s %d %s %lld", m->name, m->ip,
 				       m->port, ip, mport);
-			reset_master_and_change_address(m, ip, (int)mport);
 		}
+		if (stale)
+			supersede_failover(m, ip, (int)mport);
+		else if (moved)
+			reset_master_and_change_address(m, ip, (int)mport);
 	}
 	if (si)
 		si->last_hello_time = now_ms(node);

@@ -1686,12 +1686,12 @@ static void check_epochs(host *s, int sbit)
 		o->epoch = epoch;
 		o->port = port;
 		o->sentinels = 0;
-		tracef("s%d believes n%d is master at epoch %lld", sbit,
-		       port - DATA_PORT, epoch);
 	}
 	if (o->sentinels & (1u << sbit))
 		return;
 	o->sentinels |= 1u << sbit;
+	tracef("s%d believes n%d is master at epoch %lld", sbit,
+	       port - DATA_PORT, epoch);
 	if (__builtin_popcount(o->sentinels) < majority())
 		return;
 	for (size_t i = 0; i < S->nobs; i++)
