@@ -405,18 +405,7 @@ size_t rkv_config_table_size(void)
 
 static bool streq_nocase(const char *a, const char *b)
 {
-	for (;; a++, b++) {
-		unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
-
-		if (x >= 'A' && x <= 'Z')
-			x = (unsigned char)(x - 'A' + 'a');
-		if (y >= 'A' && y <= 'Z')
-			y = (unsigned char)(y - 'A' + 'a');
-		if (x != y)
-			return false;
-		if (!x)
-			return true;
-	}
+	return rkv_strcasecmp(a, b) == 0;
 }
 
 /* The row named (or aliased) name, case-insensitive; *is_alias tells
