@@ -388,9 +388,17 @@ static void cmd_ok(peer *p, const char *a0, const char *a1, const char *a2,
 	rkv_reply_free(p->node, r);
 }
 
-/* RESP bytes from rkv_node_command_resp() equal expect (then freed). */
-static void resp_is(peer *p, char *resp, size_t len, const char *expect)
+/* The RESP bytes of argv[0..argc) run on p (rkv_node_command_resp())
+ * equal expect. */
+static void resp_is(peer *p, size_t argc, const char *const *argv,
+		    const char *expect)
 {
+	char *resp;
+	size_t len;
+
+	ck_assert_int_eq(
+	    rkv_node_command_resp(p->node, 0, argc, argv, NULL, &resp, &len),
+	    0);
 	ck_assert_msg(len == strlen(expect) && memcmp(resp, expect, len) == 0,
 		      "got '%.*s', want '%s'", (int)len, resp, expect);
 	rkv_resp_free(p->node, resp);
@@ -794,16 +802,13 @@ START_TEST(test_vote_survives_restart)
 	const char *ask[6] = {"SENTINEL",  "IS-MASTER-DOWN-BY-ADDR",
 			      "127.0.0.1", "63791",
 			      "7",	   NULL};
-	char *resp, saved[1 << 14];
-	size_t len;
+	char saved[1 << 14];
 	peer *again;
 
 	seed_topology(false);
 	advance(1000);
 	ask[5] = "aaaa";
-	ck_assert_int_eq(
-	    rkv_node_command_resp(s->node, 0, 6, ask, NULL, &resp, &len), 0);
-	resp_is(s, resp, len, "*3\r\n:0\r\n$4\r\naaaa\r\n:7\r\n");
+	resp_is(s, 6, ask, "*3\r\n:0\r\n$4\r\naaaa\r\n:7\r\n");
 	ck_assert(strstr(s->conf, "sentinel leader-epoch mymaster 7\n"));
 	ck_assert(strstr(s->conf, "sentinel current-epoch 7\n"));
 	/* The process dies; a new one loads the file. */
@@ -813,16 +818,10 @@ START_TEST(test_vote_survives_restart)
 	load_conf(again, saved);
 	advance(1000);
 	ask[5] = "bbbb";
-	ck_assert_int_eq(
-	    rkv_node_command_resp(again->node, 0, 6, ask, NULL, &resp, &len),
-	    0);
-	resp_is(again, resp, len, "*3\r\n:0\r\n$1\r\n*\r\n:7\r\n");
+	resp_is(again, 6, ask, "*3\r\n:0\r\n$1\r\n*\r\n:7\r\n");
 	/* A later epoch gets a vote. */
 	ask[4] = "8";
-	ck_assert_int_eq(
-	    rkv_node_command_resp(again->node, 0, 6, ask, NULL, &resp, &len),
-	    0);
-	resp_is(again, resp, len, "*3\r\n:0\r\n$4\r\nbbbb\r\n:8\r\n");
+	resp_is(again, 6, ask, "*3\r\n:0\r\n$4\r\nbbbb\r\n:8\r\n");
 	/* The ID survived too. */
 	{
 		rkv_reply *r1r = cmd(again, "SENTINEL", "MYID", NULL, NULL);
@@ -1029,8 +1028,6 @@ END_TEST
 START_TEST(test_sentinel_commands)
 {
 	rkv_reply *r;
-	char *resp;
-	size_t len;
 	const char *get[2] = {"GET", "x"};
 	const char *pub[3] = {"PUBLISH", "a", "b"};
 
@@ -1038,14 +1035,10 @@ START_TEST(test_sentinel_commands)
 	advance(3000);
 	ck_assert_int_eq(rkv_node_is_sentinel(s->node), 1);
 	ck_assert_int_eq(rkv_node_is_sentinel(m->node), 0);
-	ck_assert_int_eq(
-	    rkv_node_command_resp(s->node, 0, 2, get, NULL, &resp, &len), 0);
-	resp_is(s, resp, len,
+	resp_is(s, 2, get,
 		"-ERR unknown command 'GET', with args "
 		"beginning with: 'x' \r\n");
-	ck_assert_int_eq(
-	    rkv_node_command_resp(s->node, 0, 3, pub, NULL, &resp, &len), 0);
-	resp_is(s, resp, len,
+	resp_is(s, 3, pub,
 		"-ERR Only HELLO messages are accepted by "
 		"Sentinel instances.\r\n");
 	/* SENTINEL is unknown outside sentinel mode. */
@@ -1105,16 +1098,10 @@ START_TEST(test_sentinel_commands)
 				    "127.0.0.1", "63791",
 				    "5",	 "abcd"};
 
-		ck_assert_int_eq(
-		    rkv_node_command_resp(s->node, 0, 6, a, NULL, &resp, &len),
-		    0);
-		resp_is(s, resp, len, "*3\r\n:0\r\n$4\r\nabcd\r\n:5\r\n");
+		resp_is(s, 6, a, "*3\r\n:0\r\n$4\r\nabcd\r\n:5\r\n");
 		/* One vote per epoch. */
 		a[5] = "efgh";
-		ck_assert_int_eq(
-		    rkv_node_command_resp(s->node, 0, 6, a, NULL, &resp, &len),
-		    0);
-		resp_is(s, resp, len, "*3\r\n:0\r\n$4\r\nabcd\r\n:5\r\n");
+		resp_is(s, 6, a, "*3\r\n:0\r\n$4\r\nabcd\r\n:5\r\n");
 	}
 	ck_assert(has_event("+new-epoch 5"));
 	ck_assert(has_event("+vote-for-leader abcd 5"));

@@ -202,8 +202,7 @@ class Node:
         return self.proc.returncode
 
     def log(self):
-        return rkvtest.read_text(self.logpath) if \
-            os.path.exists(self.logpath) else ""
+        return rkvtest.read_log(self.logpath)
 
     def out(self):
         """What the processes wrote to stdout/stderr (a sanitizer's

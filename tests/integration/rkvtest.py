@@ -8,6 +8,7 @@ The scripts run as `python3 tests/integration/x.py` from any directory; each
 puts its own directory first on sys.path before `import rkvtest`.
 """
 import os
+import re
 import shlex
 import signal
 import socket
@@ -80,6 +81,22 @@ def stop_pid(proc, timeout=EXIT_TIMEOUT):
 def read_text(path):
     with open(path, "rb") as f:
         return f.read().decode("utf-8", "replace")
+
+
+def read_log(path):
+    """A process's log file, "" while it does not exist yet."""
+    return read_text(path) if os.path.exists(path) else ""
+
+
+def sentinel_events(text):
+    """The '<marker> <message>' parts of a sentinel's log lines
+    ("pid:X dd Mon yyyy hh:mm:ss.mmm # +sdown ..."), in order."""
+    out = []
+    for line in text.splitlines():
+        m = re.match(r"^\d+:X \d\d \w{3} \d{4} [\d:.]+ ([.*#-]) (.*)$", line)
+        if m:
+            out.append(m.group(1) + " " + m.group(2))
+    return out
 
 
 def is_redis(exe):

@@ -34,8 +34,7 @@ class Node:
         rkvtest.wait_listening(self.proc, self.port, name, self.log)
 
     def log(self):
-        return rkvtest.read_text(self.logpath) if \
-            os.path.exists(self.logpath) else ""
+        return rkvtest.read_log(self.logpath)
 
     def stop(self):
         return rkvtest.stop_pid(self.proc)

@@ -13,7 +13,6 @@ over together.
 usage: python3 test_sentinel.py <rkv-server> [<redis-sentinel>]
 """
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -55,18 +54,11 @@ class Node:
         rkvtest.wait_listening(self.proc, self.port, name, self.log)
 
     def log(self):
-        return rkvtest.read_text(self.logpath) if \
-            os.path.exists(self.logpath) else ""
+        return rkvtest.read_log(self.logpath)
 
     def events(self):
         """The log's '<marker> <message>' parts, in order."""
-        out = []
-        for line in self.log().splitlines():
-            m = re.match(r"^\d+:X \d\d \w{3} \d{4} [\d:.]+ ([.*#-]) (.*)$",
-                         line)
-            if m:
-                out.append(m.group(1) + " " + m.group(2))
-        return out
+        return rkvtest.sentinel_events(self.log())
 
     def stop(self):
         if self.proc.poll() is None:

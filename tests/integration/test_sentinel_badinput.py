@@ -200,8 +200,7 @@ class Sentinel:
         rkvtest.wait_listening(self.proc, self.port, name, self.log)
 
     def log(self):
-        return rkvtest.read_text(self.logpath) \
-            if os.path.exists(self.logpath) else ""
+        return rkvtest.read_log(self.logpath)
 
     def call(self, *args):
         with rkvtest.connect(self.port) as s:

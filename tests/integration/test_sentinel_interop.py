@@ -107,18 +107,11 @@ class Node:
         self.killed = True
 
     def log(self):
-        return rkvtest.read_text(self.logpath) if \
-            os.path.exists(self.logpath) else ""
+        return rkvtest.read_log(self.logpath)
 
     def events(self):
         """A sentinel log's '<marker> <message>' parts, in order."""
-        out = []
-        for line in self.log().splitlines():
-            m = re.match(r"^\d+:X \d\d \w{3} \d{4} [\d:.]+ ([.*#-]) (.*)$",
-                         line)
-            if m:
-                out.append(m.group(1) + " " + m.group(2))
-        return out
+        return rkvtest.sentinel_events(self.log())
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -172,6 +165,44 @@ def has_keys(port, keys):
     names = sorted(keys)
     got = call(port, "MGET", *names)
     return got == [keys[k] for k in names]
+
+
+def fail_over_once(m, mp, ss, r1, r2, state):
+    """Acknowledged writes, then kill -9 of the master m (port mp): every
+    sentinel in ss switches once to the same one of r1/r2, exactly one of
+    them led (the others took its configuration), the other replica follows
+    the new master and no acknowledged write is lost. Sets state["new"] and
+    state["other"]; returns (the leader, the new master's port)."""
+    keys = write_acked(m, "k")
+    m.kill9()
+    for s in ss:
+        wait_for(f"{s.name} switched", lambda: "+switch-master "
+                 f"mymaster 127.0.0.1 {mp} " in s.log())
+    wait_for("+failover-end", lambda: any(
+        "+failover-end master mymaster" in s.log() for s in ss))
+    addrs = [master_addr(s) for s in ss]
+    expect(all(a == addrs[0] for a in addrs), addrs)
+    p = int(addrs[0][1])
+    expect(p in (r1.port, r2.port), p)
+    new, other = (r1, r2) if p == r1.port else (r2, r1)
+    state["new"], state["other"] = new, other
+    wait_for("the other replica follows", lambda: synced(new, other))
+    expect(has_keys(p, keys) and has_keys(other.port, keys),
+           "acknowledged writes lost")
+    logs = [s.log() for s in ss]
+    expect(sum(lg.count("+elected-leader master mymaster")
+               for lg in logs) == 1, "\n".join(logs))
+    expect(sum(lg.count("+failover-end master mymaster")
+               for lg in logs) == 1, "\n".join(logs))
+    leader = [s for s, lg in zip(ss, logs)
+              if "+elected-leader master mymaster" in lg][0]
+    print(f"# leader: {leader.name}", flush=True)
+    sw = f"+switch-master mymaster 127.0.0.1 {mp} 127.0.0.1 {p}"
+    for s, lg in zip(ss, logs):
+        expect(lg.count(sw) == 1, f"{s.name}: {sw}\n{lg}")
+        if s is not leader:
+            expect("+config-update-from sentinel" in lg, lg)
+    return leader, p
 
 
 def master_addr(s):
@@ -393,35 +424,7 @@ def three_rkv_sentinels(tmp):
               redis_py_before)
 
         def failover():
-            keys = write_acked(m, "k")
-            m.kill9()
-            for s in ss:
-                wait_for(f"{s.name} switched", lambda: "+switch-master "
-                         f"mymaster 127.0.0.1 {mp} " in s.log())
-            wait_for("+failover-end", lambda: any(
-                "+failover-end master mymaster" in s.log() for s in ss))
-            addrs = [master_addr(s) for s in ss]
-            expect(all(a == addrs[0] for a in addrs), addrs)
-            p = int(addrs[0][1])
-            new, other = (r1, r2) if p == r1.port else (r2, r1)
-            state["new"], state["other"] = new, other
-            wait_for("the other replica follows", lambda: synced(new, other))
-            expect(has_keys(p, keys) and has_keys(other.port, keys),
-                   "acknowledged writes lost")
-            logs = [s.log() for s in ss]
-            leaders = [s for s, lg in zip(ss, logs)
-                       if "+elected-leader master mymaster" in lg]
-            expect(sum(lg.count("+elected-leader master mymaster")
-                       for lg in logs) == 1, "\n".join(logs))
-            expect(sum(lg.count("+failover-end master mymaster")
-                       for lg in logs) == 1, "\n".join(logs))
-            leader = leaders[0]
-            print(f"# leader: {leader.name}", flush=True)
-            sw = f"+switch-master mymaster 127.0.0.1 {mp} 127.0.0.1 {p}"
-            for s, lg in zip(ss, logs):
-                expect(lg.count(sw) == 1, f"{s.name}: {sw}\n{lg}")
-                if s is not leader:
-                    expect("+config-update-from sentinel" in lg, lg)
+            leader, _ = fail_over_once(m, mp, ss, r1, r2, state)
             # The leader's epoch: the one it voted for itself in, and the
             # new master's config epoch on every sentinel.
             lid = call(leader.port, "SENTINEL", "MYID")
@@ -515,35 +518,7 @@ def mixed_sentinels(tmp):
         check("2 rkv sentinels + redis-sentinel find each other", discovery)
 
         def failover():
-            keys = write_acked(m, "k")
-            m.kill9()
-            for s in ss:
-                wait_for(f"{s.name} switched", lambda: "+switch-master "
-                         f"mymaster 127.0.0.1 {mp} " in s.log())
-            wait_for("+failover-end", lambda: any(
-                "+failover-end master mymaster" in s.log() for s in ss))
-            addrs = [master_addr(s) for s in ss]
-            expect(all(a == addrs[0] for a in addrs), addrs)
-            p = int(addrs[0][1])
-            expect(p in (r1.port, r2.port), p)
-            new, other = (r1, r2) if p == r1.port else (r2, r1)
-            state["new"], state["other"] = new, other
-            wait_for("the other replica follows", lambda: synced(new, other))
-            expect(has_keys(p, keys) and has_keys(other.port, keys),
-                   "acknowledged writes lost")
-            logs = [s.log() for s in ss]
-            expect(sum(lg.count("+elected-leader master mymaster")
-                       for lg in logs) == 1, "\n".join(logs))
-            expect(sum(lg.count("+failover-end master mymaster")
-                       for lg in logs) == 1, "\n".join(logs))
-            leader = [s for s, lg in zip(ss, logs)
-                      if "+elected-leader master mymaster" in lg][0]
-            print(f"# leader: {leader.name}", flush=True)
-            sw = f"+switch-master mymaster 127.0.0.1 {mp} 127.0.0.1 {p}"
-            for s, lg in zip(ss, logs):
-                expect(lg.count(sw) == 1, f"{s.name}: {sw}\n{lg}")
-                if s is not leader:
-                    expect("+config-update-from sentinel" in lg, lg)
+            fail_over_once(m, mp, ss, r1, r2, state)
             epochs = {pairs(call(s.port, "SENTINEL", "MASTER",
                                  "mymaster"))["config-epoch"] for s in ss}
             expect(len(epochs) == 1, epochs)
