@@ -138,15 +138,13 @@ typedef struct host {
 	size_t snaplen, snapcap;
 	bool has_snap;
 	/* Memory: bytes the node's allocator holds now, and the most ever. */
-	size_t mem, mem_peak;
+	size_t mem;
 	/* Invariant 2, per incarnation. */
 	char replid[41];
 	long long offset;
 	/* Restarted lacking an acknowledged write, not resynced since. */
 	bool amnesic, served_amnesic;
 	int64_t restarted_at;
-	/* Counters from the node's log. */
-	int full_syncs, partial_syncs;
 } host;
 
 enum msg_kind { M_CONNECTED, M_DATA, M_CLOSE, M_REFUSED };
@@ -181,7 +179,6 @@ typedef struct tlink {
 	bool closed_by[2];   /* side d closed (its conn freed or to be) */
 	int64_t stall_until; /* a slow reader: side 1 -> 0 or 0 -> 1 */
 	int stall_side;	     /* which side reads slowly */
-	int64_t cut_since[2];
 } tlink;
 
 enum op_kind { OP_NONE, OP_PLAIN, OP_ACK };
@@ -251,7 +248,8 @@ typedef struct sim {
 	char first_failure[512];
 	uint64_t hash;
 	long long ops, ops_ok, waits, failovers, crashes, restarts, partitions,
-	    resets, pauses, stalls, sentinel_crashes, amnesia, exempt;
+	    resets, pauses, stalls, sentinel_crashes, amnesia, exempt,
+	    full_syncs, partial_syncs;
 	char tracebuf[64][200]; /* the last lines of the trace */
 	int tracepos;
 } sim;
@@ -392,8 +390,6 @@ static void *a_malloc(size_t n, void *ud)
 
 	if (p) {
 		h->mem += malloc_usable_size(p);
-		if (h->mem > h->mem_peak)
-			h->mem_peak = h->mem;
 	}
 	return p;
 }
@@ -406,8 +402,6 @@ static void *a_realloc(void *old, size_t n, void *ud)
 
 	if (p) {
 		h->mem = h->mem - before + malloc_usable_size(p);
-		if (h->mem > h->mem_peak)
-			h->mem_peak = h->mem;
 	}
 	return p;
 }
@@ -533,9 +527,6 @@ static void link_drop_side(tlink *l, int s, const char *why)
 		    S->now + 50 + (int64_t)prng_below(&S->rng, 200);
 	}
 	link_side_gone(l, s);
-	l->closed_by[s] = true;
-	if (s == 0 && l->cl)
-		l->closed_by[0] = true;
 	link_release_if_done(l);
 }
 
@@ -675,13 +666,12 @@ static void on_log(rkv_node *node, rkv_log_level level, const char *text,
 	(void)node;
 	if (h->dying)
 		return;
-	if (strstr(text, "Full resync requested") ||
-	    strstr(text, "Starting BGSAVE for SYNC"))
-		h->full_syncs += strstr(text, "Starting BGSAVE") ? 1 : 0;
-	if (strstr(text, "Successful partial resynchronization"))
-		h->partial_syncs++;
+	/* Syncs served: full (a snapshot) or partial (from the backlog). */
+	if (strstr(text, "Starting BGSAVE for SYNC"))
+		S->full_syncs++;
+	if (strstr(text, "bytes of backlog starting from"))
+		S->partial_syncs++;
 	if (h->amnesic && (strstr(text, "Starting BGSAVE for SYNC") ||
-			   strstr(text, "Sending 0 bytes of backlog") ||
 			   strstr(text, "bytes of backlog starting from")))
 		h->served_amnesic = true; /* checked outside the callback */
 	if (strstr(text, "Successful partial resynchronization") ||
@@ -1724,11 +1714,13 @@ static void check_in_step(host *const *data, const repl_state *st, int n)
 			if (!have_md && !digest_of(m, md, sizeof(md)))
 				return;
 			have_md = true;
-			if (digest_of(data[j], d, sizeof(d)) && strcmp(d, md) != 0) {
-				failf("invariant 1: %s at its master %s's offset "
-				      "%lld has digest %s, the master %s",
-				      host_name(data[j]), host_name(m),
-				      st[i].offset, d, md);
+			if (digest_of(data[j], d, sizeof(d)) &&
+			    strcmp(d, md) != 0) {
+				failf(
+				    "invariant 1: %s at its master %s's offset "
+				    "%lld has digest %s, the master %s",
+				    host_name(data[j]), host_name(m),
+				    st[i].offset, d, md);
 				diff_keys(data[j], m);
 			}
 		}
@@ -1757,7 +1749,8 @@ static void sample(bool digests)
 			      h->mem);
 	}
 	if (digests)
-		check_in_step(data, st, n); /* SHA1 over every key: not always */
+		check_in_step(data, st,
+			      n); /* SHA1 over every key: not always */
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2312,7 +2305,8 @@ static int run_one(sim *s)
 			if (line[0])
 				fprintf(stderr, "    %s\n", line);
 		}
-		fprintf(stderr, "  trace-hash %016" PRIx64 "\n%s", s->hash, repro);
+		fprintf(stderr, "  trace-hash %016" PRIx64 "\n%s", s->hash,
+			repro);
 	}
 	world_free();
 	return s->failures ? 1 : 0;
@@ -2405,7 +2399,8 @@ static bool same_again(const sim *s)
 	same = run_one(again) == 0 && again->hash == s->hash;
 	if (!same)
 		fprintf(stderr,
-			"seed %" PRIu64 " FAILED: not deterministic: trace-hash "
+			"seed %" PRIu64
+			" FAILED: not deterministic: trace-hash "
 			"%016" PRIx64 ", then %016" PRIx64 "\n%s",
 			s->seed, s->hash, again->hash, repro);
 	free(again);
@@ -2443,14 +2438,17 @@ static int run_seeds(const run_args *ra)
 			printf(
 			    "seed %" PRIu64 ": ok, %lld ops (%lld done, %lld "
 			    "WAITs), %zu acknowledged by every replica (%lld "
-			    "exempt), %lld failovers, %lld crashes, %lld "
-			    "sentinel crashes, %lld partitions, %lld resets, "
-			    "%lld pauses, %lld stalls; trace-hash %016" PRIx64
-			    "\n",
+			    "exempt; %lld restarts lacked one), %lld "
+			    "failovers, "
+			    "%lld full and %lld partial resyncs, %lld crashes, "
+			    "%lld sentinel crashes, %lld partitions, %lld "
+			    "resets, %lld pauses, %lld stalls; trace-hash "
+			    "%016" PRIx64 "\n",
 			    s->seed, s->ops, s->ops_ok, s->waits, s->nacks,
-			    s->exempt, s->failovers, s->crashes,
-			    s->sentinel_crashes, s->partitions, s->resets,
-			    s->pauses, s->stalls, s->hash);
+			    s->exempt, s->amnesia, s->failovers, s->full_syncs,
+			    s->partial_syncs, s->crashes, s->sentinel_crashes,
+			    s->partitions, s->resets, s->pauses, s->stalls,
+			    s->hash);
 		}
 		free(s);
 	}
