@@ -1815,24 +1815,16 @@ static void supersede_failover(sri *m, const char *ip, int port)
 	reset_master_and_change_address(m, ip, port);
 }
 
-/* Redis's sentinelFailoverSwitchToPromotedSlave(). One deviation: when a
- * newer configuration (a later failover by another sentinel) arrived while
- * ours ran (we were in TILT, or slow), ours is stale. Redis switches to its
- * promoted replica anyway and records it under the newer config epoch: the
- * other sentinels, at that same epoch, never correct it and the sentinels
- * stay split for good (found by rkv-sim). rkv keeps the newer
- * configuration and ends its own failover there. */
+/* Redis's sentinelFailoverSwitchToPromotedSlave(). A failover reaching it
+ * is never stale: a newer configuration ends ours when it arrives
+ * (supersede_failover()), where Redis would switch to its promoted replica
+ * under the newer epoch here. */
 static void switch_to_promoted(sri *m)
 {
 	sri *ref = m->promoted_slave ? m->promoted_slave : m;
 	char ip[IP_MAX_LEN];
 	int port = ref->port;
 
-	if (m->config_epoch > m->failover_epoch) {
-		snprintf(ip, sizeof(ip), "%s", m->ip);
-		supersede_failover(m, ip, m->port);
-		return;
-	}
 	snprintf(ip, sizeof(ip), "%s", ref->ip);
 	sentinel_event(m->node, RKV_LOG_WARNING, "+switch-master", m,
 		       "%s %s %d %s %d", m->name, m->ip, m->port, ip, port);
