@@ -577,17 +577,13 @@ int rkv_node_load_begin(rkv_node *node, rkv_loader **out)
 		l->r.max_string =
 		    (unsigned long long)node->set.proto_max_bulk_len;
 	/* As Redis (rdbLoad's iAmMaster()): only a master drops keys whose
-	 * TTL has passed. A replica keeps them until its master's DEL, or it
-	 * would lack keys its master and the other replicas still have. */
+	 * TTL has passed. A replica (loading its master's sync or its own
+	 * file) keeps them until its master's DEL, or it would lack keys its
+	 * master and the other replicas still have. */
 	if (node->mlink)
-		rkv_loader_keep_expired(l);
+		l->r.now_ms = INT64_MIN;
 	*out = l;
 	return 0;
-}
-
-void rkv_loader_keep_expired(rkv_loader *l)
-{
-	l->r.now_ms = INT64_MIN;
 }
 
 int rkv_loader_feed(rkv_loader *l, const void *data, size_t len)

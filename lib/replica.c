@@ -531,7 +531,6 @@ static bool transfer_header(rkv_node *node, struct rkv_mlink *r,
 		link_fail(node, r);
 		return false;
 	}
-	rkv_loader_keep_expired(r->loader);
 	rkv_node_logf(node, RKV_LOG_NOTICE,
 		      "MASTER <-> REPLICA sync: Loading DB in memory");
 	r->have_header = true;

@@ -118,9 +118,4 @@ void rkv_replica_fill_aux(rkv_node *node, struct rkv_rdb_aux *aux);
 void rkv_replica_loaded(rkv_node *node, const char *id, long long offset,
 			int stream_db);
 
-/* persist.c: load keys whose TTL has passed too (a replica keeps them
- * until its master's DEL). */
-struct rkv_loader;
-void rkv_loader_keep_expired(struct rkv_loader *l);
-
 #endif
